@@ -1,0 +1,33 @@
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <fmt/core.h>
+
+#include "commands.h"
+#include "core/host.h"
+#include "exit_codes.h"
+
+int main(int argc, char** argv) {
+  using namespace deploybench;
+  CLI::App app{
+      "deploybench: deploy a chatbot locally, in a container, in a VM or point at a remote endpoint,\n"
+      "drive load at it, and report latency, throughput and resource use.",
+      "deploybench"};
+  app.set_version_flag("--version", version_string());
+  app.require_subcommand(1);
+  app.footer(
+      "Exit codes: 0 success, 1 run failed or harness error, 2 usage error, 3 invalid scenario,\n"
+      "4 SLO or gate failed, 130 interrupted.\n"
+      "Run 'deploybench SUBCOMMAND --help' for a subcommand's flags.");
+
+  int exit_code = cli::code(cli::ExitCode::Ok);
+  cli::setup_run(app, exit_code);
+  cli::setup_validate(app, exit_code);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : cli::code(cli::ExitCode::Usage);
+  }
+  return exit_code;
+}

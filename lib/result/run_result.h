@@ -1,0 +1,94 @@
+#pragma once
+// The canonical record of one measured cell (one run point of the plan). result/ defines its own
+// plain records so it stays below scenario/ and target/ (style rule 6); runner/ fills them in.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/units.h"
+#include "stats/summary.h"
+
+namespace deploybench::result {
+
+/// Ordered key -> value, as written by the user or resolved by the planner (all strings, with units).
+using Settings = std::vector<std::pair<std::string, std::string>>;
+
+struct TargetIdentity {
+  std::string name;  // scenario's name for the target
+  std::string kind;  // local | container | vm | remote
+  std::map<std::string, std::string> details;
+};
+
+struct ResourcePoint {
+  double t_s = 0;          // seconds since the cell started measuring
+  double cpu_cores = 0;    // CPU use over the last interval, in cores
+  std::uint64_t rss_bytes = 0;
+};
+
+struct Lifecycle {
+  double build_s = 0, deploy_to_ready_s = 0;
+  std::optional<double> cold_ttft_ms, warm_ttft_ms;
+  std::uint64_t idle_rss_bytes = 0;
+};
+
+struct Metrics {
+  std::uint64_t requests = 0;      // measured requests attempted (after warmup)
+  std::uint64_t completed = 0;     // finished without error
+  std::uint64_t errors = 0;        // every error kind, including dropped
+  std::map<std::string, std::uint64_t> errors_by_kind;  // "connect", "timeout", "http_503", "dropped"...
+  std::uint64_t output_tokens = 0;
+  std::uint64_t input_tokens = 0;
+  double duration_s = 0;           // measured window
+  double requests_per_s = 0;       // completed / duration
+  double output_tokens_per_s = 0;
+  std::optional<double> goodput_per_s;  // completed requests meeting every SLO, per second
+  stats::MetricSummary ttft, tpot, itl, e2e;   // e2e from scheduled send (open loop) or send
+  std::optional<stats::MetricSummary> service_time;  // open loop: from the actual send
+  std::optional<stats::MetricSummary> queue, prefill, decode;  // refbot Server-Timing
+  std::optional<stats::MetricSummary> connect, first_byte;     // client phase timings
+  double target_cpu_seconds = 0;   // target's CPU time during the measured window
+  std::uint64_t target_peak_rss_bytes = 0;
+  double generator_cpu_seconds = 0;
+  std::optional<double> schedule_lag_p99_ms;
+};
+
+struct Validity {
+  bool valid = true;
+  std::vector<std::string> reasons;  // why not, each with a recommendation
+};
+
+struct CellResult {
+  std::string cell_id;            // stable id from the plan, e.g. "local/tiny-int8/chat/c4/r1"
+  std::map<std::string, std::string> axes;  // axis name -> value, e.g. target=local, concurrency=4
+  int repetition = 1;
+  Settings settings;              // effective settings of this cell
+  TargetIdentity target;
+  Metrics metrics;
+  Validity validity;
+  std::vector<ResourcePoint> resources;
+  Lifecycle lifecycle;
+  std::string started_at;         // ISO 8601 UTC
+  std::string error;              // non-empty when the cell failed to run
+};
+
+struct Manifest {
+  int schema_version = 1;
+  std::string run_id;
+  std::string tool_version, git_revision;
+  std::string host_name, cpu_model, kernel, os;
+  int cores = 0;
+  std::uint64_t memory_bytes = 0;
+  std::string scenario_name, scenario_file, scenario_sha256;
+  std::uint64_t seed = 0;
+  std::string started_at, finished_at;  // ISO 8601 UTC
+  std::string status = "running";       // running | complete | failed | interrupted
+};
+
+struct ResultSet {
+  Manifest manifest;
+  std::vector<CellResult> cells;
+};
+
+}  // namespace deploybench::result

@@ -1,0 +1,56 @@
+#pragma once
+// A deployable system under test (≈ MLPerf SystemUnderTest, hyperfine Executor).
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/endpoint.h"
+#include "core/error.h"
+#include "core/units.h"
+#include "target/target_config.h"
+
+namespace deploybench::target {
+
+/// Identity recorded in results so two runs can be told apart.
+struct TargetInfo {
+  std::string kind;                            // "local", "container", "vm", "remote"
+  std::map<std::string, std::string> details;  // binary_sha256, image_digest, kernel, accel, placement...
+};
+
+/// One sample of the deployed system's resource use.
+struct ResourceSample {
+  Nanos at{0};                 // since deploy() returned
+  double cpu_seconds = 0;      // cumulative CPU time of the target (user + system)
+  std::uint64_t rss_bytes = 0; // resident memory
+};
+
+/// Lifecycle timings of one deployment.
+struct LifecycleMetrics {
+  Nanos build{0};           // image / initramfs build (0 when cached)
+  Nanos deploy_to_ready{0}; // start until the readiness probe passed
+  std::uint64_t idle_rss_bytes = 0;
+};
+
+struct DeployContext {
+  std::string run_id;          // labels and names carry it, so cleanup can find strays
+  std::filesystem::path work_dir;  // per-deployment scratch (logs, pidfiles, sockets)
+};
+
+/// Threading: every method is called from the runner thread, never concurrently.
+/// Lifecycle: deploy() at most once; teardown() always, even if deploy() failed; idempotent.
+class Target {
+ public:
+  virtual ~Target() = default;
+  virtual std::string_view kind() const noexcept = 0;
+  /// Starts the system and blocks until its readiness probe passes or ready_timeout expires.
+  virtual Result<Endpoint> deploy(const DeployContext& ctx) = 0;
+  virtual TargetInfo describe() const = 0;
+  /// Cumulative resource use now; an Error when the kind cannot sample (remote).
+  virtual Result<ResourceSample> sample_resources() = 0;
+  virtual LifecycleMetrics lifecycle() const = 0;
+  virtual Status teardown() = 0;
+};
+
+}  // namespace deploybench::target

@@ -1,0 +1,80 @@
+#pragma once
+// What to deploy and where. Plain aggregates with defaults; the scenario loader fills them.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/error.h"
+#include "core/units.h"
+
+namespace deploybench::target {
+
+/// The refbot model variant a target serves (ignored by remote targets and custom commands).
+struct ModelSpec {
+  std::string preset = "tiny";           // tiny | small | base
+  std::filesystem::path checkpoint;      // llama2.c checkpoint instead of a preset (optional)
+  std::string precision = "int8";        // fp32 | int8
+  int threads = 1;
+  int max_batch = 8;
+};
+
+/// Optional emulated network in front of any target (a built-in delaying TCP proxy).
+struct NetworkEmulation {
+  Nanos delay{0};   // added to each direction
+  Nanos jitter{0};  // uniform +- around delay
+};
+
+struct ResourceLimits {
+  std::optional<double> cpus;                 // e.g. 1.5 cores
+  std::optional<std::uint64_t> memory_bytes;  // e.g. 512m
+  std::string cpuset;                         // e.g. "1" or "0-1"; empty = placement default
+};
+
+/// refbot (or the user's own command) as a child process on a free loopback port.
+struct LocalConfig {
+  std::vector<std::string> command;  // empty = bundled refbot; "{port}" is replaced by the port
+  std::string health_path = "/health";
+  ResourceLimits limits;
+};
+
+struct ContainerConfig {
+  std::string runtime = "podman";  // podman | docker
+  std::string image;               // empty = the bundled refbot image, built on demand
+  ResourceLimits limits;
+  bool host_network = false;       // --network host instead of -p 127.0.0.1:P:8080
+};
+
+struct VmConfig {
+  int vcpus = 1;
+  std::uint64_t memory_bytes = 256ull << 20;
+  std::string accel = "auto";  // auto | kvm | tcg
+  Nanos kvm_probe_timeout{std::chrono::seconds{10}};
+  std::filesystem::path kernel;   // empty = /var/lib/deploybench-vm/vmlinux
+  std::filesystem::path initrd;   // empty = built by scripts/build-vm.sh
+};
+
+struct RemoteConfig {
+  std::string base_url;     // http(s)://host[:port] (OpenAI-compatible; "/v1" is appended by the client)
+  std::string model;        // model id to request
+  std::string api_key_env;  // name of the environment variable holding the key (never the key)
+  bool verify_tls = true;
+};
+
+using KindConfig = std::variant<LocalConfig, ContainerConfig, VmConfig, RemoteConfig>;
+
+struct TargetConfig {
+  std::string name;        // the scenario's name for it, e.g. "local", "vm"
+  KindConfig kind = LocalConfig{};
+  ModelSpec model;
+  std::optional<NetworkEmulation> network;
+  Nanos ready_timeout{std::chrono::seconds{60}};
+  std::vector<Diagnostic> validate() const;
+};
+
+/// "local", "container", "vm" or "remote".
+std::string_view kind_name(const KindConfig& kind);
+
+}  // namespace deploybench::target

@@ -1,0 +1,21 @@
+#include <catch2/catch.hpp>
+
+#include "core/text.h"
+
+using namespace deploybench;
+
+TEST_CASE("edit distance and did-you-mean", "[core][text]") {
+  CHECK(edit_distance("kitten", "sitting") == 3);
+  CHECK(edit_distance("", "abc") == 3);
+  const std::vector<std::string> keys{"targets", "workloads", "matrix", "repeat"};
+  CHECK(closest_match("taregts", keys).value() == "targets");
+  CHECK(closest_match("workload", keys).value() == "workloads");
+  CHECK_FALSE(closest_match("zzzzzzzz", keys).has_value());
+}
+
+TEST_CASE("split and join round-trip", "[core][text]") {
+  const auto parts = split("a,,b", ',');
+  REQUIRE(parts.size() == 3);
+  CHECK(parts[1].empty());
+  CHECK(join(parts, ",") == "a,,b");
+}
