@@ -79,29 +79,6 @@ std::string legend(const std::vector<std::string>& names) {
 
 }  // namespace
 
-std::string escape_xml(const std::string& text) {
-  std::string out;
-  for (const char ch : text) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += ch;
-    }
-  }
-  return out;
-}
-
 std::vector<double> nice_ticks(double lo, double hi) {
   if (!(hi > lo)) hi = lo + 1;
   const double raw = (hi - lo) / 5;
