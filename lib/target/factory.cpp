@@ -1,3 +1,4 @@
+#include "target/container_target.h"
 #include "target/local_target.h"
 #include "target/target.h"
 
@@ -13,6 +14,8 @@ Result<std::unique_ptr<Target>> make_target(const TargetConfig &config, const En
   std::unique_ptr<Target> target;
   if (std::holds_alternative<LocalConfig>(config.kind)) {
     target = std::make_unique<LocalTarget>(config, env);
+  } else if (std::holds_alternative<ContainerConfig>(config.kind)) {
+    target = std::make_unique<ContainerTarget>(config, env);
   } else {
     return make_error(ErrorCode::Unavailable,
                       std::string("target kind '") + std::string(kind_name(config.kind)) + "' is not implemented yet");
