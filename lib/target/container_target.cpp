@@ -188,11 +188,7 @@ Result<ResourceSample> ContainerTarget::sample_resources() {
   if (pid_ <= 0) return make_error(ErrorCode::Unavailable, "container '" + config_.name + "' is not running");
   auto usage = read_cgroup_usage_of(pid_, env_.cgroups);
   if (!usage) return std::move(usage).error();
-  ResourceSample s;
-  s.at = SteadyClock::now() - ready_at_;
-  s.cpu_seconds = usage->cpu_seconds;
-  s.rss_bytes = usage->rss_bytes;
-  return s;
+  return to_sample(*usage, ready_at_);
 }
 
 Status ContainerTarget::teardown() {

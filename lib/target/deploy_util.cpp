@@ -105,6 +105,14 @@ std::string describe_limits(const ResourceLimits &l) {
   return parts.empty() ? "none" : join(parts, " ");
 }
 
+ResourceSample to_sample(const ProcUsage& usage, TimePoint ready_at) {
+  ResourceSample s;
+  s.at = SteadyClock::now() - ready_at;
+  s.cpu_seconds = usage.cpu_seconds;
+  s.rss_bytes = usage.rss_bytes;
+  return s;
+}
+
 Error with_log(Error error, const std::filesystem::path &log) {
   const auto tail = tail_file(log);
   if (!tail.empty()) error.message += "\nlast lines of " + log.string() + ":\n" + tail;

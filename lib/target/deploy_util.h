@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "target/proc_stats.h"
 #include "target/target.h"
 
 namespace deploybench::target {
@@ -35,6 +36,9 @@ Result<std::filesystem::path> prepare_work_dir(const DeployContext &ctx, const E
 
 /// "cpus=1.5 memory=512.0 MiB cpuset=1", or "none".
 std::string describe_limits(const ResourceLimits &limits);
+
+/// A sample from process or cgroup usage, timed from `ready_at`.
+ResourceSample to_sample(const ProcUsage& usage, TimePoint ready_at);
 
 /// Appends the log's tail to an error message.
 Error with_log(Error error, const std::filesystem::path &log);

@@ -103,11 +103,7 @@ Result<ResourceSample> LocalTarget::sample_resources() {
   if (pid_ <= 0) return make_error(ErrorCode::Unavailable, "'" + config_.name + "' is not running");
   auto usage = read_tree_usage(pid_);
   if (!usage) return std::move(usage).error();
-  ResourceSample s;
-  s.at = SteadyClock::now() - ready_at_;
-  s.cpu_seconds = usage->cpu_seconds;
-  s.rss_bytes = usage->rss_bytes;
-  return s;
+  return to_sample(*usage, ready_at_);
 }
 
 Status LocalTarget::teardown() {

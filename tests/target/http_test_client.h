@@ -46,4 +46,23 @@ inline Reply chat_stream(const std::string &base_url, int max_tokens = 8) {
                                                      R"(,"messages":[{"role":"user","content":"Hello there"}]})");
 }
 
+/// The integration tests' short load: a health check, a CPU burn (the stub server's /burn; refbot
+/// answers 404), and streamed chat completions that must finish with [DONE].
+/// Returns the number of problems (0 = all fine), with a description of the first in `first`.
+inline int short_load(const std::string& base_url, std::string& first, int chats = 3) {
+  int problems = 0;
+  auto note = [&](const std::string& what) {
+    if (problems++ == 0) first = what;
+  };
+  if (auto h = http(base_url + "/health"); h.status != 200) note("GET /health: " + std::to_string(h.status));
+  http(base_url + "/burn?ms=200");
+  for (int i = 0; i < chats; ++i) {
+    const auto r = chat_stream(base_url);
+    if (r.status != 200 || r.body.find("[DONE]") == std::string::npos) {
+      note("chat stream: HTTP " + std::to_string(r.status) + " " + r.body.substr(0, 200));
+    }
+  }
+  return problems;
+}
+
 }  // namespace deploybench::target::testing

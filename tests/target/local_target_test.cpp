@@ -39,12 +39,13 @@ TEST_CASE("local target runs the user's own command, samples it and tears it dow
   REQUIRE(target.ok());
   auto endpoint = (*target)->deploy({"run-local", t.dir.path() / "work"});
   REQUIRE(endpoint.ok());
-  CHECK(http(endpoint->base_url + "/health").status == 200);
-  CHECK(http(endpoint->base_url + "/burn?ms=300").status == 200);
-  CHECK(chat_stream(endpoint->base_url).body.find("[DONE]") != std::string::npos);
+  std::string problem;
+  const int problems = short_load(endpoint->base_url, problem);
+  INFO(problem);
+  CHECK(problems == 0);
   auto sample = (*target)->sample_resources();
   REQUIRE(sample.ok());
-  CHECK(sample->cpu_seconds > 0.02);  // a 300 ms burn on a shared core
+  CHECK(sample->cpu_seconds > 0);
   CHECK(sample->rss_bytes > 0);
   const auto info = (*target)->describe();
   CHECK(info.kind == "local");
