@@ -17,22 +17,22 @@ inline constexpr std::uint32_t kCheckpointMagic = 0x616b3432;
 /// Reads a checkpoint, converted to `precision` (fp32 files are quantized with
 /// `group_size`, 0 to choose; int8 files are dequantized). Errors name the file
 /// and what is wrong with it.
-Result<AnyWeights> load_checkpoint(const std::filesystem::path &path, Precision precision, int group_size);
+Result<AnyWeights> load_checkpoint(const std::filesystem::path& path, Precision precision, int group_size);
 
 /// Writes `weights` as a llama2.c checkpoint: the legacy format for fp32 (what
 /// run.c reads), version 2 for int8 (what runq.c reads). The file is replaced
 /// atomically.
-Status write_checkpoint(const std::filesystem::path &path, const AnyWeights &weights);
+Status write_checkpoint(const std::filesystem::path& path, const AnyWeights& weights);
 
 /// The weights `options` describe (synthetic preset or checkpoint) in
 /// `options.precision`.
-Result<AnyWeights> make_weights(const ModelOptions &options);
+Result<AnyWeights> make_weights(const ModelOptions& options);
 
 /// The int8 group size for `config`: `requested`, checked, or the largest that
 /// fits when 0.
-Result<int> int8_group_size(const Config &config, int requested, std::string_view source);
+Result<int> int8_group_size(const Config& config, int requested, std::string_view source);
 
 /// The fp32 weights an int8 model dequantizes to.
-Weights<Fp32Matrix> dequantize_weights(const Weights<Int8Matrix> &w);
+Weights<Fp32Matrix> dequantize_weights(const Weights<Int8Matrix>& w);
 
 }  // namespace deploybench::engine

@@ -35,9 +35,9 @@ detail::Q8Rows q8_kernel(Isa isa) {
 // about 8 per thread so a thread preempted by another process delays the step
 // little.
 template <typename Matrix, typename Input, typename Kernel>
-void run_jobs(ThreadPool &pool, std::span<const MatJob<Matrix>> jobs, const Input &x, Kernel kernel) {
+void run_jobs(ThreadPool& pool, std::span<const MatJob<Matrix>> jobs, const Input& x, Kernel kernel) {
   int total = 0;
-  for (const auto &job : jobs) {
+  for (const auto& job : jobs) {
     DEPLOYBENCH_CHECK(job.w->cols == x.cols) << "matmul: weight cols " << job.w->cols << " != input cols " << x.cols;
     total += job.w->rows;
   }
@@ -47,7 +47,7 @@ void run_jobs(ThreadPool &pool, std::span<const MatJob<Matrix>> jobs, const Inpu
     int begin = task * per_task;
     const int end = std::min(total, begin + per_task);
     int job_start = 0;
-    for (const auto &job : jobs) {
+    for (const auto& job : jobs) {
       const int job_end = job_start + job.w->rows;
       if (begin < job_end && begin < end) {
         const int stop = std::min(end, job_end);
@@ -83,12 +83,12 @@ Isa detect_isa() {
   return Isa::Portable;
 }
 
-void matmul(ThreadPool &pool, Isa isa, std::span<const MatJob<Fp32Matrix>> jobs, const Fp32Input &x) {
+void matmul(ThreadPool& pool, Isa isa, std::span<const MatJob<Fp32Matrix>> jobs, const Fp32Input& x) {
   run_jobs(pool, jobs, x, f32_kernel(isa));
 }
 
-void matmul(ThreadPool &pool, Isa isa, std::span<const MatJob<Int8Matrix>> jobs, const QuantizedInput &x) {
-  for (const auto &job : jobs) DEPLOYBENCH_CHECK(job.w->group == x.group) << "matmul: group size mismatch";
+void matmul(ThreadPool& pool, Isa isa, std::span<const MatJob<Int8Matrix>> jobs, const QuantizedInput& x) {
+  for (const auto& job : jobs) DEPLOYBENCH_CHECK(job.w->group == x.group) << "matmul: group size mismatch";
   run_jobs(pool, jobs, x, q8_kernel(isa));
 }
 
@@ -103,11 +103,11 @@ VectorOps vector_ops(Isa isa) {
   }
 }
 
-void matmul_rows(Isa isa, const Fp32Matrix &w, const Fp32Input &x, float *out, int r0, int r1) {
+void matmul_rows(Isa isa, const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1) {
   f32_kernel(isa)(w, x, out, r0, r1);
 }
 
-void matmul_rows(Isa isa, const Int8Matrix &w, const QuantizedInput &x, float *out, int r0, int r1) {
+void matmul_rows(Isa isa, const Int8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1) {
   q8_kernel(isa)(w, x, out, r0, r1);
 }
 

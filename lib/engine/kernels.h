@@ -26,24 +26,24 @@ Isa detect_isa();
 /// One matrix of a fused matmul: all jobs in a call share the same input.
 template <typename Matrix>
 struct MatJob {
-  const Matrix *w = nullptr;
-  float *out = nullptr;  // input.rows x w->rows
+  const Matrix* w = nullptr;
+  float* out = nullptr;  // input.rows x w->rows
 };
 
 /// Computes every job over all input rows, splitting weight rows across the
 /// pool so each weight row is read once per call whatever the batch size.
-void matmul(ThreadPool &pool, Isa isa, std::span<const MatJob<Fp32Matrix>> jobs, const Fp32Input &x);
-void matmul(ThreadPool &pool, Isa isa, std::span<const MatJob<Int8Matrix>> jobs, const QuantizedInput &x);
+void matmul(ThreadPool& pool, Isa isa, std::span<const MatJob<Fp32Matrix>> jobs, const Fp32Input& x);
+void matmul(ThreadPool& pool, Isa isa, std::span<const MatJob<Int8Matrix>> jobs, const QuantizedInput& x);
 
 /// Single-threaded row-range kernels (rows [r0, r1) of w against every input
 /// row): the units the pool runs, exposed for tests and microbenchmarks.
-void matmul_rows(Isa isa, const Fp32Matrix &w, const Fp32Input &x, float *out, int r0, int r1);
-void matmul_rows(Isa isa, const Int8Matrix &w, const QuantizedInput &x, float *out, int r0, int r1);
+void matmul_rows(Isa isa, const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1);
+void matmul_rows(Isa isa, const Int8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1);
 
 /// Float vector helpers for attention over head-sized rows of the KV cache.
 struct VectorOps {
-  float (*dot)(const float *a, const float *b, int n);
-  void (*axpy)(float a, const float *x, float *y, int n);  // y += a * x
+  float (*dot)(const float* a, const float* b, int n);
+  void (*axpy)(float a, const float* x, float* y, int n);  // y += a * x
 };
 VectorOps vector_ops(Isa isa);
 

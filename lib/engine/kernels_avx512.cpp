@@ -17,7 +17,7 @@ namespace {
 
 struct Kernels {
   template <int NB>
-  static DB_AVX512 void f32(const float *w, const float *x, int n, float *res) {
+  static DB_AVX512 void f32(const float* w, const float* x, int n, float* res) {
     __m512 a0[NB], a1[NB];
     for (int j = 0; j < NB; ++j) a0[j] = a1[j] = _mm512_setzero_ps();
     for (int i = 0; i < n; i += 32) {
@@ -48,13 +48,13 @@ struct Kernels {
   // 128 as unsigned, so dpbusd gives sum((w + 128) * x) per 4 bytes; subtracting
   // the input's precomputed 128 * sum(x) leaves the exact signed sum.
   template <int NB>
-  static DB_AVX512 void q8(const std::int8_t *w, const float *sw, const QuantizedInput &x, int b0, int group,
-                           float *res) {
+  static DB_AVX512 void q8(const std::int8_t* w, const float* sw, const QuantizedInput& x, int b0, int group,
+                           float* res) {
     const int n = x.cols, groups = n / group, chunks = n / 32;
     const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
-    const std::int8_t *xq[NB];
-    const float *xs[NB];
-    const std::int32_t *xo[NB];
+    const std::int8_t* xq[NB];
+    const float* xs[NB];
+    const std::int32_t* xo[NB];
     __m512 acc[NB];
     for (int j = 0; j < NB; ++j) {
       xq[j] = x.q.data() + static_cast<std::size_t>(b0 + j) * n;
@@ -74,12 +74,12 @@ struct Kernels {
     }
     if (chunks % 2 != 0) {
       const int c = chunks - 1, g = c * 32 / group;
-      const __m256i wv = _mm256_xor_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(w + 32 * c)),
+      const __m256i wv = _mm256_xor_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 32 * c)),
                                           _mm512_castsi512_si256(flip));
       for (int j = 0; j < NB; ++j) {
         __m256i dp = _mm256_dpbusd_epi32(_mm256_setzero_si256(), wv,
-                                         _mm256_loadu_si256(reinterpret_cast<const __m256i *>(xq[j] + 32 * c)));
-        dp = _mm256_sub_epi32(dp, _mm256_loadu_si256(reinterpret_cast<const __m256i *>(xo[j] + 8 * c)));
+                                         _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq[j] + 32 * c)));
+        dp = _mm256_sub_epi32(dp, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xo[j] + 8 * c)));
         const __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(dp), _mm256_set1_ps(sw[g] * xs[j][g]));
         acc[j] = _mm512_mask_add_ps(acc[j], 0x00FF, acc[j], _mm512_castps256_ps512(f));
       }
@@ -90,7 +90,7 @@ struct Kernels {
 
 }  // namespace
 
-DB_AVX512 float dot_avx512(const float *a, const float *b, int n) {
+DB_AVX512 float dot_avx512(const float* a, const float* b, int n) {
   __m512 acc = _mm512_setzero_ps();
   int i = 0;
   for (; i + 16 <= n; i += 16) acc = _mm512_fmadd_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(b + i), acc);
@@ -101,7 +101,7 @@ DB_AVX512 float dot_avx512(const float *a, const float *b, int n) {
   return _mm512_reduce_add_ps(acc);
 }
 
-DB_AVX512 void axpy_avx512(float a, const float *x, float *y, int n) {
+DB_AVX512 void axpy_avx512(float a, const float* x, float* y, int n) {
   const __m512 av = _mm512_set1_ps(a);
   int i = 0;
   for (; i + 16 <= n; i += 16)
@@ -113,11 +113,11 @@ DB_AVX512 void axpy_avx512(float a, const float *x, float *y, int n) {
   }
 }
 
-void f32_rows_avx512(const Fp32Matrix &w, const Fp32Input &x, float *out, int r0, int r1) {
+void f32_rows_avx512(const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1) {
   f32_rows_blocked<Kernels>(w, x, out, r0, r1);
 }
 
-void q8_rows_avx512(const Int8Matrix &w, const QuantizedInput &x, float *out, int r0, int r1) {
+void q8_rows_avx512(const Int8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1) {
   q8_rows_blocked<Kernels>(w, x, out, r0, r1);
 }
 

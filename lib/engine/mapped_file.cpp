@@ -11,7 +11,7 @@
 
 namespace deploybench::engine {
 
-Result<MappedFile> map_file(const std::filesystem::path &path) {
+Result<MappedFile> map_file(const std::filesystem::path& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     const int err = errno;
@@ -29,14 +29,14 @@ Result<MappedFile> map_file(const std::filesystem::path &path) {
     ::close(fd);
     return make_error(ErrorCode::InvalidArgument, fmt::format("{}: file is empty", path.string()));
   }
-  void *p = ::mmap(nullptr, file.size, PROT_READ, MAP_PRIVATE, fd, 0);
+  void* p = ::mmap(nullptr, file.size, PROT_READ, MAP_PRIVATE, fd, 0);
   const int err = errno;
   ::close(fd);
   if (p == MAP_FAILED)
     return make_error(ErrorCode::Io, fmt::format("{}: cannot map: {}", path.string(), std::strerror(err)));
   const std::size_t size = file.size;
-  file.data = static_cast<const std::byte *>(p);
-  file.owner = std::shared_ptr<const void>(p, [size](const void *q) { ::munmap(const_cast<void *>(q), size); });
+  file.data = static_cast<const std::byte*>(p);
+  file.owner = std::shared_ptr<const void>(p, [size](const void* q) { ::munmap(const_cast<void*>(q), size); });
   return file;
 }
 

@@ -10,11 +10,11 @@
 namespace deploybench::engine {
 
 struct MappedFile {
-  const std::byte *data = nullptr;
+  const std::byte* data = nullptr;
   std::size_t size = 0;
   std::shared_ptr<const void> owner;  // unmaps when the last view is gone
 };
 
-Result<MappedFile> map_file(const std::filesystem::path &path);
+Result<MappedFile> map_file(const std::filesystem::path& path);
 
 }  // namespace deploybench::engine

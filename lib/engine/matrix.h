@@ -9,7 +9,7 @@ namespace deploybench::engine {
 
 /// Row-major fp32 matrix, rows x cols (llama2.c's W in out = W x).
 struct Fp32Matrix {
-  const float *data = nullptr;
+  const float* data = nullptr;
   int rows = 0;
   int cols = 0;
 };
@@ -18,8 +18,8 @@ struct Fp32Matrix {
 /// consecutive values of a row: value = q[i] * scale[i / group]. The group size
 /// travels with the data.
 struct Int8Matrix {
-  const std::int8_t *q = nullptr;  // rows * cols
-  const float *scale = nullptr;    // rows * cols / group
+  const std::int8_t* q = nullptr;  // rows * cols
+  const float* scale = nullptr;    // rows * cols / group
   int rows = 0;
   int cols = 0;
   int group = 0;
@@ -28,7 +28,7 @@ struct Int8Matrix {
 /// A batch of fp32 activation rows, as the fp32 matmul consumes them: rows x
 /// cols.
 struct Fp32Input {
-  const float *data = nullptr;
+  const float* data = nullptr;
   int rows = 0;
   int cols = 0;
 };

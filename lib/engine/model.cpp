@@ -9,15 +9,15 @@
 namespace deploybench::engine {
 namespace {
 
-std::unique_ptr<Model> make_model(AnyWeights weights, const ModelOptions &options, bool synthetic) {
+std::unique_ptr<Model> make_model(AnyWeights weights, const ModelOptions& options, bool synthetic) {
   const Isa isa = detect_isa();
-  if (auto *f = std::get_if<Weights<Fp32Matrix>>(&weights))
+  if (auto* f = std::get_if<Weights<Fp32Matrix>>(&weights))
     return std::make_unique<Transformer<Fp32Matrix>>(std::move(*f), options, synthetic, isa);
   return std::make_unique<Transformer<Int8Matrix>>(std::move(std::get<Weights<Int8Matrix>>(weights)), options,
                                                    synthetic, isa);
 }
 
-Result<int> group_for(const Config &c, int requested, std::string_view source) {
+Result<int> group_for(const Config& c, int requested, std::string_view source) {
   const int widths[] = {c.dim, c.hidden_dim, c.kv_dim()};
   if (requested == 0) {
     const int g = choose_group_size(widths);
@@ -36,7 +36,7 @@ Result<int> group_for(const Config &c, int requested, std::string_view source) {
 
 }  // namespace
 
-Result<AnyWeights> make_weights(const ModelOptions &options) {
+Result<AnyWeights> make_weights(const ModelOptions& options) {
   if (!options.checkpoint.empty()) return load_checkpoint(options.checkpoint, options.precision, options.group_size);
   const auto config = preset_config(options.preset);
   if (!config) {
@@ -50,7 +50,7 @@ Result<AnyWeights> make_weights(const ModelOptions &options) {
   return AnyWeights{quantize_weights(fp32, group.value())};
 }
 
-Result<std::unique_ptr<Model>> load_model(const ModelOptions &options) {
+Result<std::unique_ptr<Model>> load_model(const ModelOptions& options) {
   if (options.threads < 1 || options.threads > 256)
     return make_error(ErrorCode::InvalidArgument, fmt::format("threads must be 1..256, got {}", options.threads));
   if (options.max_sequences < 1 || options.max_sequences > 1024)
@@ -61,7 +61,7 @@ Result<std::unique_ptr<Model>> load_model(const ModelOptions &options) {
   return make_model(std::move(weights.value()), options, options.checkpoint.empty());
 }
 
-Result<int> int8_group_size(const Config &config, int requested, std::string_view source) {
+Result<int> int8_group_size(const Config& config, int requested, std::string_view source) {
   return group_for(config, requested, source);
 }
 

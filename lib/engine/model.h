@@ -16,7 +16,7 @@ namespace deploybench::engine {
 class Model {
  public:
   virtual ~Model() = default;
-  virtual const Config &config() const = 0;
+  virtual const Config& config() const = 0;
   virtual Precision precision() const = 0;
   virtual bool synthetic() const = 0;           // weights from a seed, not a checkpoint
   virtual std::string description() const = 0;  // e.g. "tiny int8 (15.2M params, synthetic)"
@@ -49,6 +49,6 @@ class Model {
 
 /// Builds the model `options` describe: a synthetic preset, or a llama2.c
 /// checkpoint (errors name the file and what is wrong with it).
-Result<std::unique_ptr<Model>> load_model(const ModelOptions &options);
+Result<std::unique_ptr<Model>> load_model(const ModelOptions& options);
 
 }  // namespace deploybench::engine

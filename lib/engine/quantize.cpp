@@ -11,7 +11,7 @@ void quantize_groups(std::span<const float> x, int group, std::span<std::int8_t>
   DEPLOYBENCH_CHECK(group > 0 && x.size() % group == 0 && q.size() == x.size() && scale.size() == x.size() / group);
   const std::size_t groups = x.size() / group;
   for (std::size_t g = 0; g < groups; ++g) {
-    const float *xs = x.data() + g * group;
+    const float* xs = x.data() + g * group;
     float max_abs = 0.0f;
     for (int i = 0; i < group; ++i) max_abs = std::max(max_abs, std::fabs(xs[i]));
     const float s = max_abs / 127.0f;
@@ -21,7 +21,7 @@ void quantize_groups(std::span<const float> x, int group, std::span<std::int8_t>
   }
 }
 
-void quantize_input(const float *x, int rows, int cols, int group, QuantizedInput &out) {
+void quantize_input(const float* x, int rows, int cols, int group, QuantizedInput& out) {
   const std::size_t n = static_cast<std::size_t>(rows) * cols;
   out.rows = rows;
   out.cols = cols;
@@ -31,15 +31,15 @@ void quantize_input(const float *x, int rows, int cols, int group, QuantizedInpu
   out.offset.resize(n / 4);
   quantize_groups({x, n}, group, out.q, out.scale);
   for (std::size_t i = 0; i < n / 4; ++i) {
-    const std::int8_t *v = out.q.data() + 4 * i;
+    const std::int8_t* v = out.q.data() + 4 * i;
     out.offset[i] = 128 * (v[0] + v[1] + v[2] + v[3]);
   }
 }
 
-void dequantize_row(const Int8Matrix &m, int row, std::span<float> out) {
+void dequantize_row(const Int8Matrix& m, int row, std::span<float> out) {
   DEPLOYBENCH_CHECK(static_cast<int>(out.size()) == m.cols);
-  const std::int8_t *q = m.q + static_cast<std::size_t>(row) * m.cols;
-  const float *s = m.scale + static_cast<std::size_t>(row) * (m.cols / m.group);
+  const std::int8_t* q = m.q + static_cast<std::size_t>(row) * m.cols;
+  const float* s = m.scale + static_cast<std::size_t>(row) * (m.cols / m.group);
   for (int i = 0; i < m.cols; ++i) out[i] = q[i] * s[i / m.group];
 }
 

@@ -15,10 +15,10 @@ void quantize_groups(std::span<const float> x, int group, std::span<std::int8_t>
 
 /// Quantizes `rows` activation rows of `cols` floats into `out` (resizing it),
 /// with `group`.
-void quantize_input(const float *x, int rows, int cols, int group, QuantizedInput &out);
+void quantize_input(const float* x, int rows, int cols, int group, QuantizedInput& out);
 
 /// Writes row `row` of `m`, dequantized, into `out` (m.cols floats).
-void dequantize_row(const Int8Matrix &m, int row, std::span<float> out);
+void dequantize_row(const Int8Matrix& m, int row, std::span<float> out);
 
 /// The largest of 64 and 32 that divides every width in `widths`; 0 if none
 /// does.

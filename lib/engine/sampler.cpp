@@ -21,7 +21,7 @@ int Sampler::sample(std::span<const float> logits) {
     probs_[i] = std::exp((logits[i] - max) * inv_t);
     sum += probs_[i];
   }
-  for (float &p : probs_) p = static_cast<float>(p / sum);
+  for (float& p : probs_) p = static_cast<float>(p / sum);
   const float coin = static_cast<float>(rng_.uniform());
   if (options_.top_p > 0.0f && options_.top_p < 1.0f) return sample_top_p(probs_, coin);
   float cdf = 0.0f;
@@ -42,7 +42,7 @@ int Sampler::sample_top_p(std::span<const float> probs, float coin) {
     if (probs[i] >= cutoff) candidates_.emplace_back(probs[i], static_cast<int>(i));
   }
   if (candidates_.empty()) return argmax(probs);  // top_p below 1/n with a flat distribution
-  std::sort(candidates_.begin(), candidates_.end(), [](const auto &a, const auto &b) {
+  std::sort(candidates_.begin(), candidates_.end(), [](const auto& a, const auto& b) {
     return a.first > b.first || (a.first == b.first && a.second < b.second);
   });
   float mass = 0.0f;

@@ -27,7 +27,7 @@ ThreadPool::~ThreadPool() {
     generation_.fetch_add(1);
   }
   wake_.notify_all();
-  for (auto &w : workers_) w.join();
+  for (auto& w : workers_) w.join();
 }
 
 void ThreadPool::drain(std::uint64_t generation) {
@@ -44,7 +44,7 @@ void ThreadPool::drain(std::uint64_t generation) {
   }
 }
 
-void ThreadPool::dispatch(int tasks, void *ctx, Call call) {
+void ThreadPool::dispatch(int tasks, void* ctx, Call call) {
   ctx_.store(ctx, std::memory_order_relaxed);
   call_.store(call, std::memory_order_relaxed);
   tasks_.store(tasks, std::memory_order_relaxed);
@@ -57,7 +57,15 @@ void ThreadPool::dispatch(int tasks, void *ctx, Call call) {
     wake_.notify_all();
   }
   drain(gen);
-  while (done_.load(std::memory_order_acquire) < tasks) DB_CPU_RELAX();
+  // A worker holding a task may have been preempted (the machine can be oversubscribed): spin
+  // briefly, then yield the core to it.
+  for (int spin = 0; done_.load(std::memory_order_acquire) < tasks; ++spin) {
+    if (spin < 2000) {
+      DB_CPU_RELAX();
+    } else {
+      std::this_thread::yield();
+    }
+  }
 }
 
 void ThreadPool::work_loop() {

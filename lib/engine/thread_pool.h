@@ -16,8 +16,8 @@ class ThreadPool {
   /// `threads` >= 1 counts the calling thread: threads - 1 workers are started.
   explicit ThreadPool(int threads);
   ~ThreadPool();
-  ThreadPool(const ThreadPool &) = delete;
-  ThreadPool &operator=(const ThreadPool &) = delete;
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
 
   int size() const { return static_cast<int>(workers_.size()) + 1; }
 
@@ -26,18 +26,18 @@ class ThreadPool {
   /// preempted thread delays little. Not reentrant: call from one thread at a
   /// time, and not from inside a task.
   template <typename Fn>
-  void run(int tasks, Fn &&fn) {
+  void run(int tasks, Fn&& fn) {
     if (tasks <= 0) return;
     if (tasks == 1 || workers_.empty()) {
       for (int t = 0; t < tasks; ++t) fn(t);
       return;
     }
-    dispatch(tasks, &fn, [](void *ctx, int task) { (*static_cast<std::remove_reference_t<Fn> *>(ctx))(task); });
+    dispatch(tasks, &fn, [](void* ctx, int task) { (*static_cast<std::remove_reference_t<Fn>*>(ctx))(task); });
   }
 
  private:
-  using Call = void (*)(void *ctx, int task);
-  void dispatch(int tasks, void *ctx, Call call);
+  using Call = void (*)(void* ctx, int task);
+  void dispatch(int tasks, void* ctx, Call call);
   void work_loop();
   void drain(std::uint64_t generation);
 
@@ -46,7 +46,7 @@ class ThreadPool {
   // job's generation (high 32 bits) with the next unclaimed task (low 32), so a
   // thread that wakes late for an old job can never claim a task of a newer
   // one.
-  std::atomic<void *> ctx_{nullptr};
+  std::atomic<void*> ctx_{nullptr};
   std::atomic<Call> call_{nullptr};
   std::atomic<int> tasks_{0};
   alignas(64) std::atomic<std::uint64_t> next_{0};

@@ -130,10 +130,10 @@ std::vector<int> BpeTokenizer::encode(std::string_view text, bool bos) const {
 
 std::unique_ptr<Tokenizer> make_byte_tokenizer(int vocab_size) { return std::make_unique<ByteTokenizer>(vocab_size); }
 
-Result<std::unique_ptr<Tokenizer>> load_bpe_tokenizer(const std::filesystem::path &path, int vocab_size) {
+Result<std::unique_ptr<Tokenizer>> load_bpe_tokenizer(const std::filesystem::path& path, int vocab_size) {
   auto file = map_file(path);
   if (!file.ok()) return file.error();
-  const MappedFile &f = file.value();
+  const MappedFile& f = file.value();
   std::size_t at = 4;  // int32 max_token_length, unused
   auto truncated = [&](int token) {
     return make_error(ErrorCode::InvalidArgument,
@@ -150,13 +150,13 @@ Result<std::unique_ptr<Tokenizer>> load_bpe_tokenizer(const std::filesystem::pat
     std::memcpy(&len, f.data + at + 4, 4);
     at += 8;
     if (len < 0 || static_cast<std::size_t>(len) > f.size - at) return truncated(i);
-    pieces[i].assign(reinterpret_cast<const char *>(f.data + at), static_cast<std::size_t>(len));
+    pieces[i].assign(reinterpret_cast<const char*>(f.data + at), static_cast<std::size_t>(len));
     at += static_cast<std::size_t>(len);
   }
   return std::unique_ptr<Tokenizer>(std::make_unique<BpeTokenizer>(std::move(pieces), std::move(scores)));
 }
 
-Result<std::unique_ptr<Tokenizer>> make_tokenizer(const ModelOptions &options, const Config &config) {
+Result<std::unique_ptr<Tokenizer>> make_tokenizer(const ModelOptions& options, const Config& config) {
   if (options.checkpoint.empty() ||
       (options.tokenizer.empty() && !std::filesystem::exists(options.checkpoint.parent_path() / "tokenizer.bin"))) {
     if (config.vocab_size < kFirstByte + 256)

@@ -30,11 +30,11 @@ class Tokenizer {
 std::unique_ptr<Tokenizer> make_byte_tokenizer(int vocab_size);
 
 /// llama2.c's tokenizer.bin for a model with `vocab_size` tokens.
-Result<std::unique_ptr<Tokenizer>> load_bpe_tokenizer(const std::filesystem::path &path, int vocab_size);
+Result<std::unique_ptr<Tokenizer>> load_bpe_tokenizer(const std::filesystem::path& path, int vocab_size);
 
 /// The tokenizer for a model: byte-level for presets; for a checkpoint,
 /// `options.tokenizer`, else tokenizer.bin next to the checkpoint, else
 /// byte-level.
-Result<std::unique_ptr<Tokenizer>> make_tokenizer(const ModelOptions &options, const Config &config);
+Result<std::unique_ptr<Tokenizer>> make_tokenizer(const ModelOptions& options, const Config& config);
 
 }  // namespace deploybench::engine

@@ -16,14 +16,14 @@ namespace {
 // many rows.
 constexpr int kPrefillChunk = 64;
 
-void rmsnorm(float *out, const float *x, const float *weight, int n) {
+void rmsnorm(float* out, const float* x, const float* weight, int n) {
   float ss = 0.0f;
   for (int i = 0; i < n; ++i) ss += x[i] * x[i];
   const float inv = 1.0f / std::sqrt(ss / static_cast<float>(n) + 1e-5f);
   for (int i = 0; i < n; ++i) out[i] = weight[i] * (x[i] * inv);
 }
 
-void softmax(float *x, int n) {
+void softmax(float* x, int n) {
   const float max = *std::max_element(x, x + n);
   float sum = 0.0f;
   for (int i = 0; i < n; ++i) {
@@ -35,7 +35,7 @@ void softmax(float *x, int n) {
 
 // Rotates consecutive pairs of each head-sized block of `v` (width n) by the
 // angles of `pos`.
-void rotate(float *v, int n, int head_size, const float *cos, const float *sin) {
+void rotate(float* v, int n, int head_size, const float* cos, const float* sin) {
   for (int i = 0; i < n; i += 2) {
     const int f = (i % head_size) / 2;
     const float v0 = v[i], v1 = v[i + 1];
@@ -47,7 +47,7 @@ void rotate(float *v, int n, int head_size, const float *cos, const float *sin) 
 }  // namespace
 
 template <typename Matrix>
-Transformer<Matrix>::Transformer(Weights<Matrix> weights, const ModelOptions &options, bool synthetic, Isa isa)
+Transformer<Matrix>::Transformer(Weights<Matrix> weights, const ModelOptions& options, bool synthetic, Isa isa)
     : w_(std::move(weights)),
       synthetic_(synthetic),
       isa_(isa),
@@ -56,7 +56,7 @@ Transformer<Matrix>::Transformer(Weights<Matrix> weights, const ModelOptions &op
       max_rows_(std::max(max_sequences_, kPrefillChunk)),
       label_(synthetic ? options.preset : options.checkpoint.filename().string()),
       pool_(std::max(1, options.threads)) {
-  const Config &c = w_.config;
+  const Config& c = w_.config;
   const auto rows = static_cast<std::size_t>(max_rows_);
   x_.resize(rows * c.dim);
   xb_.resize(rows * std::max(c.dim, c.hidden_dim));
@@ -104,23 +104,23 @@ std::size_t Transformer<Matrix>::decode_weight_bytes() const {
 
 template <typename Matrix>
 std::size_t Transformer<Matrix>::kv_bytes_at(int pos) const {
-  const Config &c = w_.config;
+  const Config& c = w_.config;
   return 2 * sizeof(float) * static_cast<std::size_t>(c.n_layers) * (pos + 1) * c.kv_dim();
 }
 
 template <typename Matrix>
-float *Transformer<Matrix>::key_at(int layer, int slot, int pos) const {
-  const Config &c = w_.config;
+float* Transformer<Matrix>::key_at(int layer, int slot, int pos) const {
+  const Config& c = w_.config;
   return key_cache_.get() + ((static_cast<std::size_t>(layer) * max_sequences_ + slot) * c.seq_len + pos) * c.kv_dim();
 }
 
 template <typename Matrix>
-float *Transformer<Matrix>::value_at(int layer, int slot, int pos) const {
+float* Transformer<Matrix>::value_at(int layer, int slot, int pos) const {
   return value_cache_.get() + (key_at(layer, slot, pos) - key_cache_.get());
 }
 
 template <typename Matrix>
-void Transformer<Matrix>::prepare(const float *x, int rows, int cols) {
+void Transformer<Matrix>::prepare(const float* x, int rows, int cols) {
   if constexpr (std::is_same_v<Matrix, Int8Matrix>) {
     quantize_input(x, rows, cols, w_.embedding.group, input_);
   } else {
@@ -130,7 +130,7 @@ void Transformer<Matrix>::prepare(const float *x, int rows, int cols) {
 
 template <typename Matrix>
 std::span<const float> Transformer<Matrix>::prefill(int slot, std::span<const int> tokens) {
-  const Config &c = w_.config;
+  const Config& c = w_.config;
   DEPLOYBENCH_CHECK(slot >= 0 && slot < max_sequences_) << "prefill: slot " << slot;
   DEPLOYBENCH_CHECK(!tokens.empty() && static_cast<int>(tokens.size()) <= c.seq_len)
       << "prefill: " << tokens.size() << " tokens, context " << c.seq_len;
@@ -159,7 +159,7 @@ std::span<const float> Transformer<Matrix>::decode(std::span<const Step> steps) 
 
 template <typename Matrix>
 void Transformer<Matrix>::forward(std::span<const Step> rows, int logit_rows) {
-  const Config &c = w_.config;
+  const Config& c = w_.config;
   const int batch = static_cast<int>(rows.size());
   for (int b = 0; b < batch; ++b) {
     DEPLOYBENCH_CHECK(rows[b].token >= 0 && rows[b].token < c.vocab_size) << "token " << rows[b].token;
@@ -183,15 +183,15 @@ void Transformer<Matrix>::forward(std::span<const Step> rows, int logit_rows) {
 
 template <typename Matrix>
 void Transformer<Matrix>::attention_block(int l, std::span<const Step> rows) {
-  const Config &c = w_.config;
-  const LayerWeights<Matrix> &L = w_.layers[l];
+  const Config& c = w_.config;
+  const LayerWeights<Matrix>& L = w_.layers[l];
   const int batch = static_cast<int>(rows.size()), dim = c.dim, kv_dim = c.kv_dim(), half = c.head_size() / 2;
   for (int b = 0; b < batch; ++b) rmsnorm(xb_.data() + b * dim, x_.data() + b * dim, L.rms_att, dim);
   prepare(xb_.data(), batch, dim);
   run({{&L.wq, q_.data()}, {&L.wk, k_.data()}, {&L.wv, v_.data()}});
   for (int b = 0; b < batch; ++b) {
-    const float *cos = rope_cos_.data() + static_cast<std::size_t>(rows[b].pos) * half;
-    const float *sin = rope_sin_.data() + static_cast<std::size_t>(rows[b].pos) * half;
+    const float* cos = rope_cos_.data() + static_cast<std::size_t>(rows[b].pos) * half;
+    const float* sin = rope_sin_.data() + static_cast<std::size_t>(rows[b].pos) * half;
     rotate(q_.data() + b * dim, dim, c.head_size(), cos, sin);
     rotate(k_.data() + b * kv_dim, kv_dim, c.head_size(), cos, sin);
     std::memcpy(key_at(l, rows[b].slot, rows[b].pos), k_.data() + b * kv_dim, sizeof(float) * kv_dim);
@@ -210,22 +210,22 @@ void Transformer<Matrix>::attention_block(int l, std::span<const Step> rows) {
 }
 
 template <typename Matrix>
-void Transformer<Matrix>::attend(int l, const Step &row, const float *q, float *out, float *att, int h) const {
-  const Config &c = w_.config;
+void Transformer<Matrix>::attend(int l, const Step& row, const float* q, float* out, float* att, int h) const {
+  const Config& c = w_.config;
   const int hs = c.head_size(), kv_head = h / (c.n_heads / c.n_kv_heads);
-  const float *qh = q + h * hs;
+  const float* qh = q + h * hs;
   const float inv_sqrt = 1.0f / std::sqrt(static_cast<float>(hs));
   for (int t = 0; t <= row.pos; ++t) att[t] = vec_.dot(qh, key_at(l, row.slot, t) + kv_head * hs, hs) * inv_sqrt;
   softmax(att, row.pos + 1);
-  float *oh = out + h * hs;
+  float* oh = out + h * hs;
   std::fill(oh, oh + hs, 0.0f);
   for (int t = 0; t <= row.pos; ++t) vec_.axpy(att[t], value_at(l, row.slot, t) + kv_head * hs, oh, hs);
 }
 
 template <typename Matrix>
 void Transformer<Matrix>::ffn_block(int l, int batch) {
-  const Config &c = w_.config;
-  const LayerWeights<Matrix> &L = w_.layers[l];
+  const Config& c = w_.config;
+  const LayerWeights<Matrix>& L = w_.layers[l];
   const int dim = c.dim;
   for (int b = 0; b < batch; ++b) rmsnorm(xb_.data() + b * dim, x_.data() + b * dim, L.rms_ffn, dim);
   prepare(xb_.data(), batch, dim);

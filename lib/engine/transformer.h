@@ -21,9 +21,9 @@ class Transformer final : public Model {
  public:
   /// `isa` selects the kernel path (detect_isa() in production; tests force
   /// each path).
-  Transformer(Weights<Matrix> weights, const ModelOptions &options, bool synthetic, Isa isa);
+  Transformer(Weights<Matrix> weights, const ModelOptions& options, bool synthetic, Isa isa);
 
-  const Config &config() const override { return w_.config; }
+  const Config& config() const override { return w_.config; }
   Precision precision() const override;
   bool synthetic() const override { return synthetic_; }
   std::string description() const override;
@@ -34,7 +34,7 @@ class Transformer final : public Model {
   std::span<const float> prefill(int slot, std::span<const int> tokens) override;
   std::span<const float> decode(std::span<const Step> steps) override;
 
-  const Weights<Matrix> &weights() const { return w_; }
+  const Weights<Matrix>& weights() const { return w_; }
 
  private:
   // Runs every row through the network; computes logits for the last
@@ -42,14 +42,14 @@ class Transformer final : public Model {
   void forward(std::span<const Step> rows, int logit_rows);
   void attention_block(int layer, std::span<const Step> rows);
   void ffn_block(int layer, int rows);
-  void attend(int layer, const Step &row, const float *q, float *out, float *att, int head) const;
-  void prepare(const float *x, int rows, int cols);
+  void attend(int layer, const Step& row, const float* q, float* out, float* att, int head) const;
+  void prepare(const float* x, int rows, int cols);
   template <std::size_t N>
   void run(const MatJob<Matrix> (&jobs)[N]) {
     matmul(pool_, isa_, std::span<const MatJob<Matrix>>(jobs, N), input_);
   }
-  float *key_at(int layer, int slot, int pos) const;
-  float *value_at(int layer, int slot, int pos) const;
+  float* key_at(int layer, int slot, int pos) const;
+  float* value_at(int layer, int slot, int pos) const;
 
   Weights<Matrix> w_;
   bool synthetic_;

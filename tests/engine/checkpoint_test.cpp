@@ -18,20 +18,20 @@ struct TempDir {
     std::filesystem::create_directories(path);
   }
   ~TempDir() { std::filesystem::remove_all(path); }
-  static int &counter() {
+  static int& counter() {
     static int n = 0;
     return n;
   }
   std::filesystem::path path;
 };
 
-std::vector<float> logits_of(Model &m) {
+std::vector<float> logits_of(Model& m) {
   const std::vector<int> tokens{1, 40, 41, 299, 7};
   auto l = m.prefill(0, tokens);
   return {l.begin(), l.end()};
 }
 
-std::string bytes_of(const std::filesystem::path &p) {
+std::string bytes_of(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), {}};
 }
@@ -51,7 +51,7 @@ TEST_CASE("export then load reproduces the logits") {
     auto options = testing::test_options();
     options.checkpoint = path;
     auto make = [&](AnyWeights w) -> std::unique_ptr<Model> {
-      if (auto *f = std::get_if<Weights<Fp32Matrix>>(&w))
+      if (auto* f = std::get_if<Weights<Fp32Matrix>>(&w))
         return std::make_unique<Transformer<Fp32Matrix>>(*f, options, false, detect_isa());
       return std::make_unique<Transformer<Int8Matrix>>(std::get<Weights<Int8Matrix>>(w), options, false, detect_isa());
     };
@@ -84,7 +84,7 @@ TEST_CASE("corrupt checkpoints give errors naming the file and the problem") {
   REQUIRE(
       write_checkpoint(good, AnyWeights{quantize_weights(make_synthetic_fp32(testing::test_config(), 1), 32)}).ok());
   const std::string bytes = bytes_of(good);
-  auto expect_error = [&](const std::string &content, const std::string &fragment) {
+  auto expect_error = [&](const std::string& content, const std::string& fragment) {
     const auto bad = dir.path / "bad.bin";
     REQUIRE(write_file_atomic(bad, content).ok());
     auto r = load_checkpoint(bad, Precision::Int8, 0);

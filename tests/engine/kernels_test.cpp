@@ -15,7 +15,7 @@ namespace {
 std::vector<float> random_vector(std::size_t n, std::uint64_t seed) {
   Rng rng(seed);
   std::vector<float> v(n);
-  for (float &x : v) x = static_cast<float>(rng.normal(0.0, 1.0));
+  for (float& x : v) x = static_cast<float>(rng.normal(0.0, 1.0));
   return v;
 }
 }  // namespace
@@ -134,5 +134,5 @@ TEST_CASE("thread pool runs every task exactly once across many dispatches") {
   for (int round = 0; round < 200; ++round) {
     pool.run(97, [&](int t) { hits[t].fetch_add(1); });
   }
-  for (auto &h : hits) REQUIRE(h.load() == 200);
+  for (auto& h : hits) REQUIRE(h.load() == 200);
 }

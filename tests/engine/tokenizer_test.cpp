@@ -36,13 +36,13 @@ TEST_CASE("BPE tokenizer merges by score and decodes llama2.c pieces") {
     std::snprintf(buf, sizeof buf, "<0x%02X>", b);
     pieces.emplace_back(buf);
   }
-  for (const char *p : {" ", "a", "b", " a", "ab", " ab"}) pieces.emplace_back(p);
+  for (const char* p : {" ", "a", "b", " a", "ab", " ab"}) pieces.emplace_back(p);
   std::string file(4, '\0');
   for (std::size_t i = 0; i < pieces.size(); ++i) {
     const float score = static_cast<float>(i);
     const auto len = static_cast<std::int32_t>(pieces[i].size());
-    file.append(reinterpret_cast<const char *>(&score), 4);
-    file.append(reinterpret_cast<const char *>(&len), 4);
+    file.append(reinterpret_cast<const char*>(&score), 4);
+    file.append(reinterpret_cast<const char*>(&len), 4);
     file += pieces[i];
   }
   const auto path = std::filesystem::temp_directory_path() / ("tok-test-" + std::to_string(::getpid()) + ".bin");

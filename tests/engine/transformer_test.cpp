@@ -14,7 +14,7 @@ namespace {
 // a time.
 class Reference {
  public:
-  explicit Reference(const Weights<Fp32Matrix> &w)
+  explicit Reference(const Weights<Fp32Matrix>& w)
       : w_(w), c_(w.config), kc_(c_.n_layers, std::vector<float>(c_.seq_len * c_.kv_dim())), vc_(kc_) {}
 
   std::vector<float> forward(int token, int pos) {
@@ -22,7 +22,7 @@ class Reference {
     std::vector<float> x(w_.embedding.data + token * dim, w_.embedding.data + (token + 1) * dim), xb(dim), xb2(dim);
     std::vector<float> q(dim), k(kvd), v(kvd), h1(c_.hidden_dim), h3(c_.hidden_dim);
     for (int l = 0; l < c_.n_layers; ++l) {
-      const auto &L = w_.layers[l];
+      const auto& L = w_.layers[l];
       rmsnorm(xb, x, L.rms_att);
       matvec(q, xb, L.wq);
       matvec(k, xb, L.wk);
@@ -30,7 +30,7 @@ class Reference {
       for (int i = 0; i < dim; i += 2) {
         const double freq = 1.0 / std::pow(10000.0, static_cast<double>(i % hs) / hs);
         const double c = std::cos(pos * freq), s = std::sin(pos * freq);
-        for (auto *vec : {&q, &k}) {
+        for (auto* vec : {&q, &k}) {
           if (i >= static_cast<int>(vec->size())) continue;
           const float a = (*vec)[i], b = (*vec)[i + 1];
           (*vec)[i] = static_cast<float>(a * c - b * s);
@@ -49,7 +49,7 @@ class Reference {
           att[t] = s / std::sqrt(hs);
           max = std::max(max, att[t]);
         }
-        for (double &a : att) sum += (a = std::exp(a - max));
+        for (double& a : att) sum += (a = std::exp(a - max));
         for (int i = 0; i < hs; ++i) {
           double o = 0;
           for (int t = 0; t <= pos; ++t) o += att[t] / sum * vc_[l][t * kvd + kvh * hs + i];
@@ -72,20 +72,20 @@ class Reference {
   }
 
  private:
-  static void matvec(std::vector<float> &out, const std::vector<float> &x, const Fp32Matrix &m) {
+  static void matvec(std::vector<float>& out, const std::vector<float>& x, const Fp32Matrix& m) {
     for (int r = 0; r < m.rows; ++r) {
       double s = 0;
       for (int i = 0; i < m.cols; ++i) s += static_cast<double>(m.data[r * m.cols + i]) * x[i];
       out[r] = static_cast<float>(s);
     }
   }
-  void rmsnorm(std::vector<float> &out, const std::vector<float> &x, const float *weight) const {
+  void rmsnorm(std::vector<float>& out, const std::vector<float>& x, const float* weight) const {
     double ss = 0;
     for (float v : x) ss += static_cast<double>(v) * v;
     const double inv = 1.0 / std::sqrt(ss / x.size() + 1e-5);
     for (std::size_t i = 0; i < x.size(); ++i) out[i] = static_cast<float>(weight[i] * x[i] * inv);
   }
-  const Weights<Fp32Matrix> &w_;
+  const Weights<Fp32Matrix>& w_;
   Config c_;
   std::vector<std::vector<float>> kc_, vc_;
 };
