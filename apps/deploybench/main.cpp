@@ -1,6 +1,7 @@
+#include <fmt/core.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <fmt/core.h>
 
 #include "commands.h"
 #include "core/host.h"
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
   int exit_code = cli::code(cli::ExitCode::Ok);
   cli::setup_run(app, exit_code);
   cli::setup_validate(app, exit_code);
+  cli::setup_probe(app, exit_code);
 
   try {
     app.parse(argc, argv);
