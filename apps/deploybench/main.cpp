@@ -1,7 +1,6 @@
-#include <fmt/core.h>
-
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <fmt/core.h>
 
 #include "commands.h"
 #include "core/host.h"

@@ -36,11 +36,11 @@ using LoadPattern = std::variant<ClosedLoop, OpenLoop>;
 
 struct LoadConfig {
   LoadPattern pattern = ClosedLoop{};
-  Nanos warmup{std::chrono::seconds{1}};      // excluded from every statistic
-  Nanos duration{std::chrono::seconds{10}};   // measured window (after warmup)
-  std::optional<std::uint64_t> max_requests;  // stop after this many measured requests
+  Nanos warmup{std::chrono::seconds{1}};     // excluded from every statistic
+  Nanos duration{std::chrono::seconds{10}};  // measured window (after warmup)
+  std::optional<std::uint64_t> max_requests; // stop after this many measured requests
   Nanos request_timeout{std::chrono::seconds{60}};
-  std::uint64_t seed = 1;  // schedule and sampling seed (recorded)
+  std::uint64_t seed = 1;                    // schedule and sampling seed (recorded)
   std::vector<Diagnostic> validate() const;
 };
 
