@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   cli::setup_run(app, exit_code);
   cli::setup_validate(app, exit_code);
   cli::setup_report(app, exit_code);
+  cli::setup_probe(app, exit_code);
 
   try {
     app.parse(argc, argv);
