@@ -1,6 +1,7 @@
 #include "scenario/loader.h"
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -51,7 +52,21 @@ std::optional<YAML::Node> parse_yaml(std::string_view text, const std::string& f
       return std::nullopt;
     }
     return docs.front();
+  } catch (const YAML::DeepRecursion& e) {
+    out.push_back(Diagnostic{"", fmt::format("nesting is too deep ({} levels)", e.depth()),
+                             "scenario files nest a few levels; is this the right file?", file, e.mark.line + 1,
+                             e.mark.column + 1});
+    return std::nullopt;
   } catch (const YAML::Exception& e) {
+    if (e.msg.find("flow not found") != std::string::npos) {
+      if (auto opened = detail::unclosed_flow(text)) {
+        const auto [line, column] = detail::line_column(text, *opened);
+        out.push_back(Diagnostic{"", fmt::format("YAML syntax error: this '{}' is never closed", text[*opened]),
+                                 fmt::format("close it with '{}' on the same entry", text[*opened] == '[' ? ']' : '}'),
+                                 file, line, column});
+        return std::nullopt;
+      }
+    }
     const bool known = !e.mark.is_null();
     out.push_back(Diagnostic{"", fmt::format("YAML syntax error: {}", e.msg),
                              "check indentation, quotes and brackets around this position", file,

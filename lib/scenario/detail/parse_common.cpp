@@ -19,7 +19,8 @@ std::vector<Field> named_entries(Reader& reader, const Field& section, std::stri
     out.push_back(f);
   }
   if (view.is_map() && view.fields().empty()) {
-    reader.error(section.where, fmt::format("'{}' defines no {}", section.key, what));
+    reader.error(section.where, fmt::format("'{}' defines no {}", section.key, what),
+                 "define at least one, or leave the section out to use the default");
   }
   return out;
 }
@@ -28,7 +29,8 @@ std::optional<std::filesystem::path> read_path(ParseContext& ctx, const Field& f
   auto text = read_string(ctx.reader, f);
   if (!text) return std::nullopt;
   if (text->empty()) {
-    ctx.reader.error(f.where, fmt::format("'{}' is an empty path", f.key));
+    ctx.reader.error(f.where, fmt::format("'{}' is an empty path", f.key),
+                     "give a file path; relative paths start at the scenario file's directory");
     return std::nullopt;
   }
   std::filesystem::path p(*text);

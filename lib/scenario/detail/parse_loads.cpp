@@ -44,7 +44,8 @@ void read_closed(Reader& r, const Field& f, NamedLoad& load) {
     level.concurrency = static_cast<int>(*n);
     const std::string label = std::to_string(*n);
     for (const auto& existing : load.levels) {
-      if (existing.axes.front().second == label) r.error(item.where, fmt::format("concurrency {} is listed twice", *n));
+      if (existing.axes.front().second == label)
+        r.error(item.where, fmt::format("concurrency {} is listed twice", *n), "list each level once");
     }
     load.levels.push_back(LoadLevel{items.size() > 1 ? "c" + label : "", {{"concurrency", label}}, level});
   }
@@ -69,7 +70,7 @@ void read_open(Reader& r, const Field& f, NamedLoad& load) {
     const std::string label = rate_label(*rate);
     for (const auto& existing : load.levels) {
       if (existing.axes.front().second == label + "/s")
-        r.error(item.where, fmt::format("rate {}/s is listed twice", label));
+        r.error(item.where, fmt::format("rate {}/s is listed twice", label), "list each level once");
     }
     load.levels.push_back(LoadLevel{items.size() > 1 ? "r" + label : "", {{"rate", label + "/s"}}, level});
   }
@@ -99,7 +100,7 @@ void read_sweep(Reader& r, const Field& f, NamedLoad& load) {
   load.sweep = sweep;
   if (!from || !to) return;
   if (*to <= *from) {
-    r.error(to_f->where, "a sweep's 'to' must be above 'from'");
+    r.error(to_f->where, "a sweep's 'to' must be above 'from'", "e.g. from: 1/s, to: 16/s");
     return;
   }
   for (int i = 0; i < steps; ++i) {

@@ -43,7 +43,7 @@ void read_axis(Reader& r, const Field& f, ScenarioSpec& spec) {
     bool duplicate = false;
     for (const auto& [existing, at] : axis.values) duplicate = duplicate || existing == *name;
     if (duplicate) {
-      r.error(item.where, fmt::format("{} '{}' is listed twice", f.key, *name));
+      r.error(item.where, fmt::format("{} '{}' is listed twice", f.key, *name), "list each name once");
       continue;
     }
     axis.values.emplace_back(*name, item.where);
@@ -55,7 +55,8 @@ void read_exclude_rule(Reader& r, const Field& rule_field, ScenarioSpec& spec) {
   const std::vector<std::string> axes(kAxisNames.begin(), kAxisNames.end());
   MapView rule(r, rule_field.node, rule_field.path, axes, "an exclude rule");
   if (!rule.is_map()) {
-    if (rule_field.node.IsNull()) r.error(rule_field.where, "an exclude rule is empty");
+    if (rule_field.node.IsNull())
+      r.error(rule_field.where, "an exclude rule is empty", "e.g. - {target: vm, precision: fp32}");
     return;
   }
   ExcludeRule out{{}, rule_field.where};

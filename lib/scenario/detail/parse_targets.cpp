@@ -118,7 +118,7 @@ void read_headers(Reader& r, const Field& f, target::RemoteConfig& c) {
   static const std::regex kHeaderName("[A-Za-z0-9-]+");
   for (const auto& h : headers.fields()) {
     if (!std::regex_match(h.key, kHeaderName)) {
-      r.error(h.where, fmt::format("'{}' is not an HTTP header name", h.key));
+      r.error(h.where, fmt::format("'{}' is not an HTTP header name", h.key), "use letters, digits and '-'");
       continue;
     }
     auto value = read_string(r, h);

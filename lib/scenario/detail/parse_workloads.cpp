@@ -54,7 +54,7 @@ std::optional<loadgen::LengthDistribution> read_lengths(Reader& r, const Field& 
   if (d.key == "uniform") {
     MapView m(r, d.node, d.path, {"min", "max"}, "'uniform'");
     loadgen::UniformLength u{bound(m, "min", 16), bound(m, "max", 128)};
-    if (u.min > u.max) r.error(d.where, "min is larger than max");
+    if (u.min > u.max) r.error(d.where, "min is larger than max", "swap min and max");
     return u;
   }
   MapView m(r, d.node, d.path, {"mean", "stddev", "min", "max"}, "'normal'");
@@ -63,7 +63,7 @@ std::optional<loadgen::LengthDistribution> read_lengths(Reader& r, const Field& 
   if (auto* g = m.get("stddev")) n.stddev = read_number(r, *g, 0, 100000).value_or(n.stddev);
   n.min = bound(m, "min", n.min);
   n.max = bound(m, "max", n.max);
-  if (n.min > n.max) r.error(d.where, "min is larger than max");
+  if (n.min > n.max) r.error(d.where, "min is larger than max", "swap min and max");
   return n;
 }
 

@@ -71,6 +71,33 @@ Diagnostic too_large(std::uint64_t size, const std::string& file) {
             "is this the right file? Scenario files are short YAML documents");
 }
 
+std::optional<std::size_t> unclosed_flow(std::string_view text) {
+  std::vector<std::size_t> open;
+  char quote = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quote != 0) {
+      if (c == quote)
+        quote = 0;
+      else if (c == '\\' && quote == '"')
+        ++i;
+      continue;
+    }
+    if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\n')) {
+      while (i < text.size() && text[i] != '\n') ++i;
+    } else if (c == '"' ||
+               (c == '\'' && (i == 0 || std::string_view(" [{,:\n").find(text[i - 1]) != std::string_view::npos))) {
+      quote = c;
+    } else if (c == '[' || c == '{') {
+      open.push_back(i);
+    } else if ((c == ']' || c == '}') && !open.empty()) {
+      open.pop_back();
+    }
+  }
+  if (open.empty()) return std::nullopt;
+  return open.back();
+}
+
 std::pair<int, int> line_column(std::string_view text, std::size_t offset) {
   int line = 1, column = 1;
   for (std::size_t i = 0; i < offset && i < text.size(); ++i) {

@@ -36,7 +36,8 @@ std::string describe(const YAML::Node& node) {
 
 std::optional<std::string> Reader::scalar(const YAML::Node& node, const std::string& path) {
   if (!node.IsScalar()) {
-    error(where(node, path), fmt::format("expected a value, got {}", describe(node)));
+    error(where(node, path), fmt::format("expected a value, got {}", describe(node)),
+          "write a single value here (quote it if it contains ':' or '#')");
     return std::nullopt;
   }
   auto expanded = interpolate(node.Scalar(), env_);
@@ -55,7 +56,8 @@ MapView::MapView(Reader& reader, const YAML::Node& node, std::string path, std::
   if (!node.IsMap()) {
     if (node.IsDefined() && !node.IsNull()) {
       reader.error(reader.where(node, path_),
-                   fmt::format("{} must be a mapping (key: value), got {}", what, describe(node)));
+                   fmt::format("{} must be a mapping (key: value), got {}", what, describe(node)),
+                   "write one 'key: value' per line, indented under its parent");
     }
     return;
   }
@@ -63,7 +65,7 @@ MapView::MapView(Reader& reader, const YAML::Node& node, std::string path, std::
   for (auto it = node.begin(); it != node.end(); ++it) {
     const YAML::Node key_node = it->first;
     if (!key_node.IsScalar()) {
-      reader.error(reader.where(key_node, path_), "keys must be plain names");
+      reader.error(reader.where(key_node, path_), "keys must be plain names", "e.g. memory: 512m");
       continue;
     }
     const std::string key = key_node.Scalar();
@@ -99,11 +101,12 @@ namespace {
 
 std::optional<std::string> text_of(Reader& r, const Field& f) {
   if (f.node.IsNull() || !f.node.IsDefined()) {
-    r.error(f.where, fmt::format("'{}' has no value", f.key));
+    r.error(f.where, fmt::format("'{}' has no value", f.key), "give it a value or remove the key");
     return std::nullopt;
   }
   if (!f.node.IsScalar()) {
-    r.error(f.where, fmt::format("expected a value, got {}", describe(f.node)));
+    r.error(f.where, fmt::format("expected a value, got {}", describe(f.node)),
+            "write a single value here (quote it if it contains ':' or '#')");
     return std::nullopt;
   }
   return r.scalar(f.node, f.path);
@@ -131,7 +134,8 @@ std::optional<std::int64_t> read_int(Reader& r, const Field& f, std::int64_t lo,
   const char* end = text->data() + text->size();
   auto [ptr, ec] = std::from_chars(text->data(), end, value);
   if (ec != std::errc{} || ptr != end || text->empty()) {
-    r.error(f.where, fmt::format("expected a whole number, got '{}'", *text));
+    r.error(f.where, fmt::format("expected a whole number, got '{}'", *text),
+            fmt::format("write a whole number from {} to {}", lo, hi));
     return std::nullopt;
   }
   return in_range<std::int64_t>(r, f, value, lo, hi, *text, std::to_string(lo), std::to_string(hi));
@@ -144,7 +148,8 @@ std::optional<double> read_number(Reader& r, const Field& f, double lo, double h
   const char* end = text->data() + text->size();
   auto [ptr, ec] = std::from_chars(text->data(), end, value);
   if (ec != std::errc{} || ptr != end || text->empty() || !std::isfinite(value)) {
-    r.error(f.where, fmt::format("expected a number, got '{}'", *text));
+    r.error(f.where, fmt::format("expected a number, got '{}'", *text),
+            fmt::format("write a number from {:g} to {:g}", lo, hi));
     return std::nullopt;
   }
   return in_range(r, f, value, lo, hi, *text, fmt::format("{:g}", lo), fmt::format("{:g}", hi));
@@ -210,7 +215,7 @@ std::optional<std::string> read_choice(Reader& r, const Field& f, const std::vec
   if (std::find(choices.begin(), choices.end(), *text) != choices.end()) return text;
   auto close = closest_match(*text, choices);
   r.error(f.where, fmt::format("'{}' is not one of: {}", *text, join(choices, ", ")),
-          close ? fmt::format("did you mean '{}'?", *close) : std::string{});
+          close ? fmt::format("did you mean '{}'?", *close) : "values are case-sensitive");
   return std::nullopt;
 }
 
@@ -221,11 +226,12 @@ std::optional<std::vector<Field>> read_items(Reader& r, const Field& f) {
     return items;
   }
   if (!f.node.IsSequence()) {
-    r.error(f.where, fmt::format("expected a list, got {}", describe(f.node)));
+    r.error(f.where, fmt::format("expected a value or a list of values, got {}", describe(f.node)),
+            fmt::format("e.g. {}: [a, b]", f.key));
     return std::nullopt;
   }
   if (f.node.size() == 0) {
-    r.error(f.where, fmt::format("'{}' is an empty list", f.key));
+    r.error(f.where, fmt::format("'{}' is an empty list", f.key), "list at least one value, or remove the key");
     return std::nullopt;
   }
   for (std::size_t i = 0; i < f.node.size(); ++i) {

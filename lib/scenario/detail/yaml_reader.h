@@ -27,7 +27,7 @@ class Reader {
  public:
   Reader(std::string file, const Environment& env) : file_(std::move(file)), env_(env) {}
 
-  void error(const Where& where, std::string message, std::string hint = {});
+  void error(const Where& where, std::string message, std::string hint);
   Where where(const YAML::Node& node, std::string path) const;
   /// The scalar's text after interpolation; reports non-scalars and interpolation errors.
   std::optional<std::string> scalar(const YAML::Node& node, const std::string& path);
