@@ -10,5 +10,6 @@ void setup_validate(CLI::App& app, int& exit_code);
 void setup_report(CLI::App& app, int& exit_code);
 void setup_compare(CLI::App& app, int& exit_code);
 void setup_gate(CLI::App& app, int& exit_code);
+void setup_probe(CLI::App& app, int& exit_code);
 
 }  // namespace deploybench::cli

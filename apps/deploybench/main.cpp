@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   cli::setup_report(app, exit_code);
   cli::setup_compare(app, exit_code);
   cli::setup_gate(app, exit_code);
+  cli::setup_probe(app, exit_code);
 
   try {
     app.parse(argc, argv);
