@@ -207,6 +207,13 @@ GateVerdict evaluate_gate(const result::ResultSet& baseline, const result::Resul
   return verdict;
 }
 
+std::vector<std::string> regression_expressions(std::span<const std::pair<std::string, double>> max_regression) {
+  std::vector<std::string> out;
+  for (const auto& [metric, fraction] : max_regression)
+    out.push_back(fmt::format("{} regresses by more than {:g}%", metric, fraction * 100));
+  return out;
+}
+
 Result<GateVerdict> apply_gate(const result::ResultSet& contender, const std::string& baseline_path,
                                std::span<const std::string> threshold_exprs, double alpha) {
   auto thresholds = parse_thresholds(threshold_exprs);

@@ -66,4 +66,8 @@ GateVerdict evaluate_gate(const result::ResultSet& baseline, const result::Resul
 Result<GateVerdict> apply_gate(const result::ResultSet& contender, const std::string& baseline_path,
                                std::span<const std::string> threshold_exprs, double alpha = 0.05);
 
+/// The scenario's `gate: max_regression:` map as expressions: ("p95(ttft)", 0.25) ->
+/// "p95(ttft) regresses by more than 25%". Pass the result to apply_gate.
+std::vector<std::string> regression_expressions(std::span<const std::pair<std::string, double>> max_regression);
+
 }  // namespace deploybench::compare

@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
-#include "core/markup.h"
-
 #include <algorithm>
+
+#include "core/markup.h"
 
 namespace deploybench::compare {
 namespace {

@@ -23,9 +23,16 @@ Error bad(std::string_view expr, const std::string& what, std::string hint = {})
   return make_error(ErrorCode::InvalidArgument, fmt::format("threshold '{}': {}", expr, what), std::move(hint));
 }
 
-// "p95(ttft)" -> "ttft_p95"; "error_rate" and "ttft_p95" pass through. Checks the key exists.
+// Short names scenario files use for scalar metrics.
+constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
+    {"throughput", "output_tokens_per_s"}, {"goodput", "goodput_per_s"}, {"request_rate", "requests_per_s"}};
+
+// "p95(ttft)" -> "ttft_p95"; "error_rate" and "ttft_p95" pass through; aliases resolve.
+// Checks the key exists.
 Result<std::string> parse_metric(std::string_view expr, std::string_view text) {
   std::string key(text);
+  for (const auto& [alias, target] : kAliases)
+    if (text == alias) key = target;
   if (const auto open = text.find('('); open != std::string_view::npos) {
     if (text.back() != ')') return bad(expr, fmt::format("'{}' is missing its closing ')'", text));
     const auto agg = trim(text.substr(0, open));

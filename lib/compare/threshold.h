@@ -8,6 +8,8 @@
 //   metric     := aggregate "(" summary ")" | scalar | summary "_" aggregate
 //   aggregate  := mean | stddev | min | max | p50 | p90 | p95 | p99 | p999
 //   summary    := ttft | tpot | itl | e2e | service_time | queue | prefill | decode | connect | first_byte
+//               (aliases: throughput = output_tokens_per_s, goodput = goodput_per_s,
+//                request_rate = requests_per_s)
 //   scalar     := error_rate | requests_per_s | output_tokens_per_s | goodput_per_s | target_cpu_cores
 //               | target_peak_rss_bytes | requests | completed | errors | ...   (result/metric_catalog.h)
 //   op         := "<" | "<=" | ">" | ">="

@@ -1,10 +1,13 @@
 #include "compare/gate.h"
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include "compare/gate_output.h"
 #include "compare/synthetic.h"
 #include "result/golden.h"
+#include "result/result_json.h"
 
 using namespace deploybench;
 
@@ -75,6 +78,26 @@ TEST_CASE("gate: significant regression beyond the limit fails, noise does not",
     CHECK_FALSE(v.passed());
     CHECK(v.warnings.size() == 2);
   }
+}
+
+TEST_CASE("apply_gate runs a scenario's gate section against a baseline file", "[compare][gate]") {
+  const auto dir = std::filesystem::temp_directory_path() / ("deploybench-apply-gate-" + std::to_string(::getpid()));
+  const auto base_file = (dir / "baseline.json").string();
+  REQUIRE(write_file_atomic(base_file, result::to_json(testing::synthetic_run(10, 1.0, 0.03, 51))).ok());
+  const std::vector<std::pair<std::string, double>> spec = {{"p95(ttft)", 0.25}, {"throughput", 0.15}};
+  const auto exprs = compare::regression_expressions(spec);
+  CHECK(exprs ==
+        std::vector<std::string>{"p95(ttft) regresses by more than 25%", "throughput regresses by more than 15%"});
+  auto same = compare::apply_gate(testing::synthetic_run(10, 1.0, 0.03, 52), base_file, exprs);
+  REQUIRE(same.ok());
+  CHECK(same->passed());
+  auto slower = compare::apply_gate(testing::synthetic_run(10, 1.5, 0.03, 53), base_file, exprs);
+  REQUIRE(slower.ok());
+  CHECK(slower->failures() == 2);
+  auto missing = compare::apply_gate(testing::synthetic_run(10, 1.0, 0.03, 54), (dir / "nope.json").string(), exprs);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().message.find("nope.json") != std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("gate policy files are validated with file:line", "[compare][gate]") {

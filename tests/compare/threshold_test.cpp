@@ -33,6 +33,12 @@ TEST_CASE("regression thresholds carry the allowed worsening", "[compare][thresh
         result::Direction::HigherIsBetter);
 }
 
+TEST_CASE("scenario aliases name scalar metrics", "[compare][threshold]") {
+  CHECK(parse_threshold("throughput regresses by more than 15%")->metric == "output_tokens_per_s");
+  CHECK(parse_threshold("goodput > 2/s")->metric == "goodput_per_s");
+  CHECK(parse_threshold("mean(tpot) regresses by more than 20%")->metric == "tpot_mean");
+}
+
 TEST_CASE("satisfies applies the comparator", "[compare][threshold]") {
   const auto t = parse_threshold("p95(ttft) < 500ms").value();
   CHECK(compare::satisfies(t, 499.9));
