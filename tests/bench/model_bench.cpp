@@ -7,19 +7,25 @@ namespace {
 
 using namespace deploybench::engine;
 
-std::unique_ptr<Model> tiny(Precision precision, int threads, int max_sequences) {
-  ModelOptions o;
-  o.preset = "tiny";
-  o.precision = precision;
-  o.threads = threads;
-  o.max_sequences = max_sequences;
-  return std::move(load_model(o).value());
+// One tiny model per precision, built on first use: weight generation dominates a smoke run.
+Model& tiny(Precision precision) {
+  static std::unique_ptr<Model> models[2];
+  auto& m = models[precision == Precision::Int8 ? 1 : 0];
+  if (!m) {
+    ModelOptions o;
+    o.preset = "tiny";
+    o.precision = precision;
+    o.threads = 1;
+    o.max_sequences = 8;
+    m = std::move(load_model(o).value());
+  }
+  return *m;
 }
 
 // Args: precision (0 fp32, 1 int8), batch. Decodes positions 64..127 then starts over.
 void BM_TinyDecode(benchmark::State& state) {
   const int batch = static_cast<int>(state.range(1));
-  auto model = tiny(static_cast<Precision>(state.range(0)), 1, batch);
+  Model* model = &tiny(static_cast<Precision>(state.range(0)));
   std::vector<int> prompt(64, 5);
   std::vector<Model::Step> steps;
   for (int s = 0; s < batch; ++s) {
@@ -35,7 +41,7 @@ void BM_TinyDecode(benchmark::State& state) {
 }
 
 void BM_TinyPrefill64(benchmark::State& state) {
-  auto model = tiny(static_cast<Precision>(state.range(0)), 1, 1);
+  Model* model = &tiny(static_cast<Precision>(state.range(0)));
   std::vector<int> prompt(64, 5);
   for (auto _ : state) {
     auto logits = model->prefill(0, prompt);
