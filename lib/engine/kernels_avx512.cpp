@@ -40,11 +40,11 @@ struct Kernels {
     return _mm_cvtss_f32(_mm_add_ss(v2, _mm_shuffle_ps(v2, v2, 1)));
   }
 
-  // Weight scales for chunks c and c + 1 (lanes 0-7 and 8-15).
-  static DB_AVX512 inline __m512 weight_scales(const float* sw, int c, int group) {
-    const __m512 even = _mm512_set1_ps(sw[c * 32 / group]);
-    if (group >= 64) return even;
-    return _mm512_insertf32x8(even, _mm256_set1_ps(sw[(c + 1) * 32 / group]), 1);
+  // Weight scales for chunks c and c + 1 (lanes 0-7 and 8-15); `shift` is log2(group / 32).
+  static DB_AVX512 inline __m512 weight_scales(const float* sw, int c, int shift) {
+    const __m512 even = _mm512_set1_ps(sw[c >> shift]);
+    if (shift > 0) return even;
+    return _mm512_insertf32x8(even, _mm256_set1_ps(sw[c + 1]), 1);
   }
 
   // Four accumulators reduced at once, each by the reduce16() tree: lanes i + (i + 8), then
@@ -65,14 +65,11 @@ struct Kernels {
   // Then lanes += float(sum) * (weight scale * input scale).
   template <int NR, int NB>
   static DB_AVX512 void q8_tile(const Int8Matrix& w, const QuantizedInput& x, int r, int b0, float* out) {
-    const int n = x.cols, chunks = n / 32, group = w.group;
+    const int n = x.cols, chunks = n / 32, group = w.group, shift = __builtin_ctz(static_cast<unsigned>(group / 32));
     const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
-    const std::int8_t* wq[NR];
-    const float* sw[NR];
-    for (int i = 0; i < NR; ++i) {
-      wq[i] = w.q + static_cast<std::size_t>(r + i) * n;
-      sw[i] = w.scale + static_cast<std::size_t>(r + i) * (n / group);
-    }
+    const std::int8_t* wq = w.q + static_cast<std::size_t>(r) * n;
+    const float* sw = w.scale + static_cast<std::size_t>(r) * (n / group);
+    const int sw_stride = n / group;
     const std::int8_t* xq = x.q.data() + static_cast<std::size_t>(b0) * n;
     const std::int32_t* xo = x.neg_offset.data() + static_cast<std::size_t>(b0) * (n / 4);
     const float* xl = x.lane_scale.data() + static_cast<std::size_t>(b0) * (n / 4);
@@ -83,8 +80,8 @@ struct Kernels {
       __m512i wv[NR];
       __m512 ws[NR];
       for (int i = 0; i < NR; ++i) {
-        wv[i] = _mm512_xor_si512(_mm512_loadu_si512(wq[i] + 32 * c), flip);
-        ws[i] = weight_scales(sw[i], c, group);
+        wv[i] = _mm512_xor_si512(_mm512_loadu_si512(wq + i * n + 32 * c), flip);
+        ws[i] = weight_scales(sw + i * sw_stride, c, shift);
       }
       for (int j = 0; j < NB; ++j) {
         const __m512i xv = _mm512_loadu_si512(xq + j * n + 32 * c);
@@ -100,9 +97,9 @@ struct Kernels {
     if (chunks % 2 != 0) {
       const int c = chunks - 1;
       for (int i = 0; i < NR; ++i) {
-        const __m256i wv = _mm256_xor_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(wq[i] + 32 * c)),
+        const __m256i wv = _mm256_xor_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(wq + i * n + 32 * c)),
                                             _mm512_castsi512_si256(flip));
-        const __m256 ws = _mm256_set1_ps(sw[i][c * 32 / group]);
+        const __m256 ws = _mm256_set1_ps(sw[i * sw_stride + (c >> shift)]);
         for (int j = 0; j < NB; ++j) {
           const __m256i dp =
               _mm256_dpbusd_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(xo + j * (n / 4) + 8 * c)), wv,
