@@ -92,31 +92,45 @@ Status BenchOptions::validate() const {
   return Ok{};
 }
 
-double measure_read_bandwidth(int threads, std::size_t bytes) {
-  const std::size_t words = bytes / sizeof(std::uint64_t);
-  std::unique_ptr<std::uint64_t[]> buffer(new std::uint64_t[words]);
-  ThreadPool pool(threads);
-  const std::size_t per = (words / threads + 7) / 8 * 8;
-  pool.run(threads, [&](int t) {  // first touch by the thread that will read it
-    for (std::size_t i = t * per; i < std::min(words, (t + 1) * per); ++i) buffer[i] = i;
+struct BandwidthProbe::State {
+  State(int threads, std::size_t bytes)
+      : words(bytes / sizeof(std::uint64_t)), buffer(new std::uint64_t[words]), pool(threads), sums(threads) {}
+  std::size_t words;
+  std::unique_ptr<std::uint64_t[]> buffer;
+  ThreadPool pool;
+  std::vector<std::uint64_t> sums;
+  std::size_t per_thread() const { return (words / pool.size() + 7) / 8 * 8; }
+};
+
+BandwidthProbe::BandwidthProbe(int threads, std::size_t bytes) : state_(std::make_unique<State>(threads, bytes)) {
+  State& s = *state_;
+  const std::size_t per = s.per_thread();
+  s.pool.run(s.pool.size(), [&](int t) {  // first touch by the thread that will read it
+    for (std::size_t i = t * per; i < std::min(s.words, (t + 1) * per); ++i) s.buffer[i] = i;
   });
-  std::vector<std::uint64_t> sums(threads);
+}
+
+BandwidthProbe::~BandwidthProbe() = default;
+
+double BandwidthProbe::measure(int passes) {
+  State& s = *state_;
+  const std::size_t per = s.per_thread();
   double best = 0;
-  for (int pass = 0; pass < 4; ++pass) {
+  for (int pass = 0; pass < passes; ++pass) {
     const auto start = Clock::now();
-    pool.run(threads, [&](int t) {
+    s.pool.run(s.pool.size(), [&](int t) {
       std::uint64_t a = 0, b = 0, c = 0, d = 0;
-      const std::size_t end = std::min(words, (t + 1) * per);
+      const std::size_t end = std::min(s.words, (t + 1) * per);
       for (std::size_t i = t * per; i + 4 <= end; i += 4) {
-        a += buffer[i];
-        b += buffer[i + 1];
-        c += buffer[i + 2];
-        d += buffer[i + 3];
+        a += s.buffer[i];
+        b += s.buffer[i + 1];
+        c += s.buffer[i + 2];
+        d += s.buffer[i + 3];
       }
-      sums[t] = a + b + c + d;  // consumed below so the reads cannot be optimized away
+      s.sums[t] = a + b + c + d;  // consumed below so the reads cannot be optimized away
     });
     const double elapsed = seconds_since(start);
-    if (sums[0] != 0) best = std::max(best, static_cast<double>(words * sizeof(std::uint64_t)) / elapsed / 1e9);
+    if (s.sums[0] != 0) best = std::max(best, static_cast<double>(s.words * sizeof(std::uint64_t)) / elapsed / 1e9);
   }
   return best;
 }
@@ -126,7 +140,7 @@ Result<std::vector<BenchRow>> run_bench(const BenchOptions& o, const std::functi
   std::vector<BenchRow> rows;
   const int max_batch = *std::max_element(o.batches.begin(), o.batches.end());
   for (int threads : o.threads) {
-    const double bandwidth = measure_read_bandwidth(threads, o.bandwidth_bytes);
+    BandwidthProbe probe(threads, o.bandwidth_bytes);
     for (const auto& preset : o.presets) {
       for (Precision precision : o.precisions) {
         ModelOptions mo;
@@ -142,6 +156,8 @@ Result<std::vector<BenchRow>> run_bench(const BenchOptions& o, const std::functi
         for (int batch : o.batches) {
           BenchRow row{preset, precision, std::string(to_string(detect_isa())), threads, batch};
           row.prefill_tok_s = prefill;
+          // Measured right before the decode it is the roofline of, as the machine's load drifts.
+          const double bandwidth = probe.measure();
           row.decode_tok_s = time_decode(m, o, batch);
           row.bandwidth_gb_s = bandwidth;
           row.weight_bytes = m.decode_weight_bytes();
