@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory>
 
+#include "engine/arena.h"
 #include "engine/kernels.h"
 #include "engine/model.h"
 #include "engine/sampler.h"
@@ -94,9 +95,14 @@ Status BenchOptions::validate() const {
 
 struct BandwidthProbe::State {
   State(int threads, std::size_t bytes)
-      : words(bytes / sizeof(std::uint64_t)), buffer(new std::uint64_t[words]), pool(threads), sums(threads) {}
+      : words(bytes / sizeof(std::uint64_t)),
+        memory(allocate_huge(bytes)),  // like the weights (weights.cpp)
+        buffer(static_cast<std::uint64_t*>(memory.get())),
+        pool(threads),
+        sums(threads) {}
   std::size_t words;
-  std::unique_ptr<std::uint64_t[]> buffer;
+  std::shared_ptr<void> memory;
+  std::uint64_t* buffer;
   ThreadPool pool;
   std::vector<std::uint64_t> sums;
   std::size_t per_thread() const { return (words / pool.size() + 7) / 8 * 8; }

@@ -80,6 +80,9 @@ struct Kernels {
       __m512i wv[NR];
       __m512 ws[NR];
       for (int i = 0; i < NR; ++i) {
+        // Rows of a tile are short interleaved streams the hardware prefetcher picks up late:
+        // fetch the same place two tiles ahead (weights stream from DRAM in decode).
+        _mm_prefetch(reinterpret_cast<const char*>(wq + (i + 2 * NR) * n + 32 * c), _MM_HINT_T0);
         wv[i] = _mm512_xor_si512(_mm512_loadu_si512(wq + i * n + 32 * c), flip);
         ws[i] = weight_scales(sw + i * sw_stride, c, shift);
       }
