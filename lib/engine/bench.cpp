@@ -1,6 +1,7 @@
 #include "engine/bench.h"
 
 #include <fmt/format.h>
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -16,6 +17,13 @@ namespace deploybench::engine {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// CPU time of the whole process (all threads), seconds.
+double process_cpu_seconds() {
+  timespec t{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
@@ -42,11 +50,17 @@ double time_prefill(Model& model, const BenchOptions& o) {
   return median(rates);
 }
 
-// Greedy decode of `batch` sequences from position prompt_tokens; median tokens/s over repeats.
-double time_decode(Model& model, const BenchOptions& o, int batch) {
+struct DecodeTiming {
+  double tok_s = 0;      // median over repeats
+  double cpu_share = 0;  // process CPU time / (wall time * threads) over the timed repeats
+};
+
+// Greedy decode of `batch` sequences from position prompt_tokens.
+DecodeTiming time_decode(Model& model, const BenchOptions& o, int batch) {
   const auto prompt = bench_prompt(o.prompt_tokens, model.config().vocab_size);
   const int vocab = model.config().vocab_size;
   std::vector<double> rates;
+  double cpu = 0, wall = 0;
   for (int r = 0; r <= o.repeats; ++r) {  // repetition 0 warms up
     std::vector<Model::Step> steps;
     for (int s = 0; s < batch; ++s) {
@@ -54,6 +68,7 @@ double time_decode(Model& model, const BenchOptions& o, int batch) {
       steps.push_back({s, argmax(logits), o.prompt_tokens});
     }
     const auto start = Clock::now();
+    const double cpu_start = process_cpu_seconds();
     for (int i = 0; i < o.decode_steps; ++i) {
       auto logits = model.decode(steps);
       for (int s = 0; s < batch; ++s) {
@@ -61,9 +76,13 @@ double time_decode(Model& model, const BenchOptions& o, int batch) {
         ++steps[s].pos;
       }
     }
-    if (r > 0) rates.push_back(static_cast<double>(batch) * o.decode_steps / seconds_since(start));
+    const double elapsed = seconds_since(start);
+    if (r == 0) continue;
+    rates.push_back(static_cast<double>(batch) * o.decode_steps / elapsed);
+    cpu += process_cpu_seconds() - cpu_start;
+    wall += elapsed;
   }
-  return median(rates);
+  return {median(rates), cpu / (wall * model.threads())};
 }
 
 }  // namespace
@@ -164,7 +183,9 @@ Result<std::vector<BenchRow>> run_bench(const BenchOptions& o, const std::functi
           row.prefill_tok_s = prefill;
           // Measured right before the decode it is the roofline of, as the machine's load drifts.
           const double bandwidth = probe.measure();
-          row.decode_tok_s = time_decode(m, o, batch);
+          const DecodeTiming decode = time_decode(m, o, batch);
+          row.decode_tok_s = decode.tok_s;
+          row.cpu_share = decode.cpu_share;
           row.bandwidth_gb_s = bandwidth;
           row.weight_bytes = m.decode_weight_bytes();
           row.kv_bytes = batch * m.kv_bytes_at(o.prompt_tokens + o.decode_steps / 2);

@@ -39,6 +39,8 @@ struct BenchRow {
   std::size_t kv_bytes = 0;      // KV cache read per step (all sequences, mean position)
   double roofline_tok_s = 0;     // batch * bandwidth / (weight_bytes + kv_bytes)
   double roofline_fraction = 0;  // decode_tok_s / roofline_tok_s
+  double cpu_share = 0;          // CPU the decode got: process CPU time / (wall * threads); well
+                                 // below 1 means other processes competed for the cores
 };
 
 /// DRAM read bandwidth probe (STREAM-like, read only): `threads` threads each sum their part

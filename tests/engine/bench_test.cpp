@@ -24,6 +24,7 @@ TEST_CASE("bench rows relate decode speed to the measured roofline") {
     CHECK(r.prefill_tok_s > 0);
     CHECK(r.decode_tok_s > 0);
     CHECK(r.bandwidth_gb_s > 0);
+    CHECK(r.cpu_share > 0);
     // int8 tiny: 15.2M weights at ~1.06 bytes each (values plus one fp32 scale per 32).
     CHECK(r.weight_bytes > 15'000'000u);
     CHECK(r.weight_bytes < 18'000'000u);
