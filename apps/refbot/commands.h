@@ -1,0 +1,10 @@
+#pragma once
+// refbot subcommands, one file each (style rule 11): setup_X binds flags and sets a callback
+// that stores the exit code (0 ok, 1 failure, 2 usage) in `exit_code`.
+#include <CLI/CLI.hpp>
+
+namespace deploybench::refbot {
+
+void setup_serve(CLI::App& app, int& exit_code);
+
+}  // namespace deploybench::refbot

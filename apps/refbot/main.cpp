@@ -1,0 +1,26 @@
+// refbot: the reference OpenAI-compatible chatbot server that deploybench deploys and measures.
+#include <CLI/CLI.hpp>
+
+#include "commands.h"
+#include "core/host.h"
+
+int main(int argc, char** argv) {
+  using namespace deploybench;
+  CLI::App app{
+      "refbot: an OpenAI-compatible chatbot server on a llama-style transformer (CPU), with continuous\n"
+      "batching, streaming, Prometheus metrics and a built-in knowledge base.",
+      "refbot"};
+  app.set_version_flag("--version", version_string());
+  app.require_subcommand(1);
+  app.footer(
+      "Exit codes: 0 success, 1 failure, 2 usage error.\nRun 'refbot SUBCOMMAND --help' for a subcommand's flags.");
+  int exit_code = 0;
+  refbot::setup_serve(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  return exit_code;
+}
