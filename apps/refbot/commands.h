@@ -8,3 +8,7 @@ namespace deploybench::refbot {
 void setup_serve(CLI::App& app, int& exit_code);
 
 }  // namespace deploybench::refbot
+
+// Written by the engine helper (bench_cmd.cpp, export_cmd.cpp), at global scope.
+void setup_bench(CLI::App& app, int& exit_code);
+void setup_export(CLI::App& app, int& exit_code);

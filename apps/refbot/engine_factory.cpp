@@ -2,40 +2,39 @@
 
 #include <fmt/format.h>
 
+#include "engine/config.h"
 #include "serve/fake_engine.h"
+#include "serve/model_engine.h"
 
 namespace deploybench::refbot {
-namespace {
-
-/// Decode cost of the fake engine per preset: roughly a CPU model of that shape.
-Nanos fake_step_cost(const std::string& preset) {
-  if (preset == "base") return std::chrono::milliseconds(40);
-  if (preset == "small") return std::chrono::milliseconds(15);
-  return std::chrono::milliseconds(5);
-}
-
-}  // namespace
 
 Result<serve::EngineLoader> make_engine_loader(const ModelFlags& flags) {
-  if (flags.precision != "fp32" && flags.precision != "int8")
-    return make_error(ErrorCode::InvalidArgument, fmt::format("--precision '{}' is not fp32 or int8", flags.precision));
-  if (flags.preset != "tiny" && flags.preset != "small" && flags.preset != "base" && flags.preset != "fake")
+  auto precision = engine::parse_precision(flags.precision);
+  if (!precision) return make_error(ErrorCode::InvalidArgument, "--precision: " + precision.error().message);
+  const bool fake = flags.preset == "fake";
+  if (!fake && flags.model.empty() && !engine::preset_config(flags.preset))
     return make_error(ErrorCode::InvalidArgument,
-                      fmt::format("--preset '{}' is not tiny, small, base or fake", flags.preset));
+                      fmt::format("--preset '{}' is not one of {}, fake", flags.preset, engine::preset_names()));
   if (flags.threads < 1) return make_error(ErrorCode::InvalidArgument, "--threads must be at least 1");
   if (flags.max_batch < 1) return make_error(ErrorCode::InvalidArgument, "--max-batch must be at least 1");
-  if (!flags.model.empty())
-    return make_error(ErrorCode::Unavailable, "--model needs the inference engine, which this build lacks",
-                      "use --preset");
-  const ModelFlags f = flags;
-  return serve::EngineLoader([f]() -> Result<std::unique_ptr<serve::Engine>> {
+  if (!flags.tokenizer.empty() && flags.model.empty())
+    return make_error(ErrorCode::InvalidArgument, "--tokenizer needs --model");
+  if (fake) {  // no model: a fixed cadence, for measuring the service alone
     serve::FakeEngineOptions o;
-    o.max_sequences = f.max_batch;
-    o.step_cost = fake_step_cost(f.preset);
-    o.model_id = "refbot-" + f.preset;
-    auto engine = std::make_unique<serve::FakeEngine>(o);
-    return std::unique_ptr<serve::Engine>(std::move(engine));
-  });
+    o.max_sequences = flags.max_batch;
+    o.model_id = "refbot-fake";
+    return serve::EngineLoader([o]() -> Result<std::unique_ptr<serve::Engine>> {
+      return std::unique_ptr<serve::Engine>(std::make_unique<serve::FakeEngine>(o));
+    });
+  }
+  engine::ModelOptions o;
+  o.preset = flags.preset;
+  o.checkpoint = flags.model;
+  o.tokenizer = flags.tokenizer;
+  o.precision = *precision;
+  o.threads = flags.threads;
+  o.max_sequences = flags.max_batch;
+  return serve::EngineLoader([o] { return serve::load_model_engine(o); });
 }
 
 }  // namespace deploybench::refbot

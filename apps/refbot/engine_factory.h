@@ -7,7 +7,7 @@
 namespace deploybench::refbot {
 
 struct ModelFlags {
-  std::string preset = "tiny";  // tiny | small | base | fake
+  std::string preset = "tiny";  // tiny | small | base (synthetic weights) | fake (no model)
   std::string model;            // llama2.c checkpoint (instead of a preset)
   std::string tokenizer;        // tokenizer.bin for a checkpoint
   std::string precision = "int8";
