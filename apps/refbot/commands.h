@@ -6,6 +6,7 @@
 namespace deploybench::refbot {
 
 void setup_serve(CLI::App& app, int& exit_code);
+void setup_overhead(CLI::App& app, int& exit_code);
 
 }  // namespace deploybench::refbot
 

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
       "Exit codes: 0 success, 1 failure, 2 usage error.\nRun 'refbot SUBCOMMAND --help' for a subcommand's flags.");
   int exit_code = 0;
   refbot::setup_serve(app, exit_code);
+  refbot::setup_overhead(app, exit_code);
   setup_bench(app, exit_code);
   setup_export(app, exit_code);
   try {

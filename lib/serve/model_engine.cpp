@@ -58,10 +58,8 @@ Result<std::unique_ptr<Engine>> load_model_engine(const engine::ModelOptions& op
   if (!model) return model.error();
   auto tokenizer = engine::make_tokenizer(options, (*model)->config());
   if (!tokenizer) return tokenizer.error();
-  const std::string id =
-      options.checkpoint.empty() ? "refbot-" + options.preset : options.checkpoint.stem().string();
-  return std::unique_ptr<Engine>(
-      std::make_unique<ModelEngine>(std::move(*model), std::move(*tokenizer), id));
+  const std::string id = options.checkpoint.empty() ? "refbot-" + options.preset : options.checkpoint.stem().string();
+  return std::unique_ptr<Engine>(std::make_unique<ModelEngine>(std::move(*model), std::move(*tokenizer), id));
 }
 
 }  // namespace deploybench::serve
