@@ -10,29 +10,19 @@
 
 namespace deploybench::loadgen {
 
-struct FixedLength {
-  int tokens = 64;
-};
-struct UniformLength {
-  int min = 16;
-  int max = 128;
-};
-struct NormalLength {
-  double mean = 64;
-  double stddev = 16;
-  int min = 1;
-  int max = 512;
-};
+struct FixedLength { int tokens = 64; };
+struct UniformLength { int min = 16; int max = 128; };
+struct NormalLength { double mean = 64; double stddev = 16; int min = 1; int max = 512; };
 using LengthDistribution = std::variant<FixedLength, UniformLength, NormalLength>;
 
 struct WorkloadConfig {
   std::string name = "chat";
   bool stream = true;
   LengthDistribution input_tokens = FixedLength{32};  // synthetic prompt length (approx. tokens)
-  int max_tokens = 64;                                // output length cap
-  bool fix_output_length = true;                      // also send min_tokens = max_tokens
-  std::filesystem::path prompts_file;                 // JSONL of {"messages": [...]}; empty = synthetic
-  std::string system_prompt;                          // optional system message for synthetic prompts
+  int max_tokens = 64;                               // output length cap
+  bool fix_output_length = true;                     // also send min_tokens = max_tokens
+  std::filesystem::path prompts_file;                // JSONL of {"messages": [...]}; empty = synthetic
+  std::string system_prompt;                         // optional system message for synthetic prompts
   double temperature = 0.0;
   std::uint64_t seed = 1;
   std::vector<Diagnostic> validate() const;

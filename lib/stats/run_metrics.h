@@ -16,21 +16,21 @@
 namespace deploybench::stats {
 
 struct RunMetrics {
-  std::uint64_t requests = 0;                           // measured requests attempted (after warmup)
-  std::uint64_t completed = 0;                          // finished without error
-  std::uint64_t errors = 0;                             // every error kind, including dropped
+  std::uint64_t requests = 0;      // measured requests attempted (after warmup)
+  std::uint64_t completed = 0;     // finished without error
+  std::uint64_t errors = 0;        // every error kind, including dropped
   std::map<std::string, std::uint64_t> errors_by_kind;  // "connect", "timeout", "http_503", "dropped"...
   std::uint64_t output_tokens = 0;
   std::uint64_t input_tokens = 0;
-  double duration_s = 0;      // measured window
-  double requests_per_s = 0;  // completed / duration
+  double duration_s = 0;           // measured window
+  double requests_per_s = 0;       // completed / duration
   double output_tokens_per_s = 0;
-  std::optional<double> goodput_per_s;                         // completed requests meeting every SLO, per second
-  stats::MetricSummary ttft, tpot, itl, e2e;                   // e2e from scheduled send (open loop) or send
-  std::optional<stats::MetricSummary> service_time;            // open loop: from the actual send
+  std::optional<double> goodput_per_s;  // completed requests meeting every SLO, per second
+  stats::MetricSummary ttft, tpot, itl, e2e;   // e2e from scheduled send (open loop) or send
+  std::optional<stats::MetricSummary> service_time;  // open loop: from the actual send
   std::optional<stats::MetricSummary> queue, prefill, decode;  // refbot Server-Timing
   std::optional<stats::MetricSummary> connect, first_byte;     // client phase timings
-  double target_cpu_seconds = 0;                               // target's CPU time during the measured window
+  double target_cpu_seconds = 0;   // target's CPU time during the measured window
   std::uint64_t target_peak_rss_bytes = 0;
   double generator_cpu_seconds = 0;
   std::optional<double> schedule_lag_p99_ms;
