@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -45,6 +46,11 @@ struct ContainerConfig {
   std::string image;               // empty = the bundled refbot image, built on demand
   ResourceLimits limits;
   bool host_network = false;       // --network host instead of -p 127.0.0.1:P:8080
+  std::vector<std::string> args;   // a user image's arguments ("{port}" = the port it listens on)
+  int port = 8080;                 // the port the server listens on inside the container
+  std::string health_path = "/health";
+  /// podman run --timeout: the container is killed after this even if the harness was SIGKILLed.
+  Nanos watchdog{std::chrono::hours{6}};
 };
 
 struct VmConfig {
@@ -54,6 +60,7 @@ struct VmConfig {
   Nanos kvm_probe_timeout{std::chrono::seconds{10}};
   std::filesystem::path kernel;   // empty = /var/lib/deploybench-vm/vmlinux
   std::filesystem::path initrd;   // empty = built by scripts/build-vm.sh
+  std::string cpuset;             // host CPUs for qemu's threads; empty = placement default
 };
 
 struct RemoteConfig {
@@ -61,6 +68,8 @@ struct RemoteConfig {
   std::string model;        // model id to request
   std::string api_key_env;  // name of the environment variable holding the key (never the key)
   bool verify_tls = true;
+  /// Extra request headers (values may hold credentials: never printed or written to results).
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 using KindConfig = std::variant<LocalConfig, ContainerConfig, VmConfig, RemoteConfig>;
