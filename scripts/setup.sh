@@ -11,7 +11,7 @@ PACKAGES=(
   libcli11-dev libfmt-dev libyaml-cpp-dev libcurl4-openssl-dev nlohmann-json3-dev
   libcpp-httplib-dev catch2 libbenchmark-dev
   # targets: container, vm, network
-  podman runc iptables slirp4netns qemu-system-x86 busybox-static linux-image-amd64
+  podman runc netavark aardvark-dns iptables slirp4netns qemu-system-x86 busybox-static linux-image-amd64
   cpio xz-utils iproute2 util-linux curl
   # tests and benchmarks
   wrk chromium python3

@@ -7,5 +7,7 @@ namespace deploybench::cli {
 
 void setup_run(CLI::App& app, int& exit_code);
 void setup_validate(CLI::App& app, int& exit_code);
+void setup_report(CLI::App& app, int& exit_code);
+void setup_probe(CLI::App& app, int& exit_code);
 
 }  // namespace deploybench::cli

@@ -3,12 +3,14 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/endpoint.h"
 #include "core/error.h"
 #include "core/units.h"
+#include "target/environment.h"
 #include "target/target_config.h"
 
 namespace deploybench::target {
@@ -24,11 +26,16 @@ struct ResourceSample {
   Nanos at{0};                 // since deploy() returned
   double cpu_seconds = 0;      // cumulative CPU time of the target (user + system)
   std::uint64_t rss_bytes = 0; // resident memory
+  // vm only: refbot's own view from inside the guest (its /metrics); cpu_seconds and rss_bytes
+  // above are the host-side qemu process, i.e. what the host pays for the VM.
+  std::optional<double> guest_cpu_seconds;
+  std::optional<std::uint64_t> guest_rss_bytes;
 };
 
 /// Lifecycle timings of one deployment.
 struct LifecycleMetrics {
   Nanos build{0};           // image / initramfs build (0 when cached)
+  bool build_cached = false; // an existing image / initramfs was reused
   Nanos deploy_to_ready{0}; // start until the readiness probe passed
   std::uint64_t idle_rss_bytes = 0;
 };
@@ -38,8 +45,12 @@ struct DeployContext {
   std::filesystem::path work_dir;  // per-deployment scratch (logs, pidfiles, sockets)
 };
 
-/// Threading: every method is called from the runner thread, never concurrently.
+/// Threading: deploy(), describe(), lifecycle() and teardown() are called from the runner thread,
+/// never concurrently with each other, and from a thread that outlives the target's child
+/// processes (PR_SET_PDEATHSIG is per thread). sample_resources() is thread-safe: a sampler
+/// thread may call it concurrently with load and with teardown() (it then returns an Error).
 /// Lifecycle: deploy() at most once; teardown() always, even if deploy() failed; idempotent.
+/// teardown() is plain blocking code, safe to call from the main thread after a signal flag.
 class Target {
  public:
   virtual ~Target() = default;
@@ -52,5 +63,9 @@ class Target {
   virtual LifecycleMetrics lifecycle() const = 0;
   virtual Status teardown() = 0;
 };
+
+/// Creates the target for a config (network emulation, when configured, wraps it in a delay
+/// proxy). Nothing starts until deploy(). `env` must outlive the target. Errors: invalid config.
+Result<std::unique_ptr<Target>> make_target(const TargetConfig& config, const Environment& env);
 
 }  // namespace deploybench::target

@@ -46,6 +46,11 @@ struct ContainerConfig {
   std::string image;               // empty = the bundled refbot image, built on demand
   ResourceLimits limits;
   bool host_network = false;       // --network host instead of -p 127.0.0.1:P:8080
+  std::vector<std::string> args;   // a user image's arguments ("{port}" = the port it listens on)
+  int port = 8080;                 // the port the server listens on inside the container
+  std::string health_path = "/health";
+  /// podman run --timeout: the container is killed after this even if the harness was SIGKILLed.
+  Nanos watchdog{std::chrono::hours{6}};
 };
 
 struct VmConfig {
@@ -55,6 +60,7 @@ struct VmConfig {
   Nanos kvm_probe_timeout{std::chrono::seconds{10}};
   std::filesystem::path kernel;   // empty = /var/lib/deploybench-vm/vmlinux
   std::filesystem::path initrd;   // empty = built by scripts/build-vm.sh
+  std::string cpuset;             // host CPUs for qemu's threads; empty = placement default
 };
 
 struct RemoteConfig {

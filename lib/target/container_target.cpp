@@ -1,0 +1,212 @@
+#include "target/container_target.h"
+
+#include <fmt/core.h>
+
+#include "core/sha256.h"
+#include "core/text.h"
+#include "target/cpuset.h"
+#include "target/deploy_util.h"
+#include "target/http_probe.h"
+#include "target/proc_stats.h"
+
+namespace deploybench::target {
+namespace {
+
+constexpr int kBundledPort = 8080;  // refbot's port inside the bundled image
+
+std::string last_line(const std::string& text) {
+  auto lines = split(text, '\n');
+  while (!lines.empty() && lines.back().empty()) lines.pop_back();
+  return lines.empty() ? std::string{} : lines.back();
+}
+
+}  // namespace
+
+std::string bundled_image_tag(const std::string& refbot_sha256) {
+  return "localhost/deploybench/refbot:" + refbot_sha256.substr(0, 12);
+}
+
+std::vector<std::string> container_run_argv(const TargetConfig& config, const ContainerRun& run) {
+  const auto& c = std::get<ContainerConfig>(config.kind);
+  const bool bundled = c.image.empty();
+  std::vector<std::string> a{c.runtime, "run", "-d", "--rm", "--name", run.name};
+  for (const auto& [k, v] : run.labels) {
+    a.push_back("--label");
+    a.push_back(k + "=" + v);
+  }
+  if (c.runtime == "podman") {  // docker run has no --timeout
+    a.push_back("--timeout");
+    a.push_back(std::to_string(std::chrono::duration_cast<std::chrono::seconds>(c.watchdog).count()));
+  }
+  if (bundled) a.push_back("--read-only");
+  if (c.limits.cpus) {
+    a.push_back("--cpus");
+    a.push_back(fmt::format("{:g}", *c.limits.cpus));
+  }
+  if (c.limits.memory_bytes) {
+    a.push_back("--memory");
+    a.push_back(std::to_string(*c.limits.memory_bytes) + "b");
+  }
+  if (!run.cpuset.empty()) {
+    a.push_back("--cpuset-cpus");
+    a.push_back(run.cpuset);
+  }
+  if (c.host_network) {
+    a.push_back("--network");
+    a.push_back("host");
+  } else {
+    a.push_back("-p");
+    a.push_back("127.0.0.1:" + std::to_string(run.host_port) + ":" + std::to_string(bundled ? kBundledPort : c.port));
+  }
+  a.push_back(bundled ? run.image : c.image);
+  const int inner_port = c.host_network ? run.host_port : (bundled ? kBundledPort : c.port);
+  const auto args = bundled ? refbot_serve_args(config.model, c.host_network ? "127.0.0.1" : "0.0.0.0", inner_port)
+                            : substitute_port(c.args, inner_port);
+  a.insert(a.end(), args.begin(), args.end());
+  return a;
+}
+
+ContainerTarget::ContainerTarget(TargetConfig config, const Environment& env)
+    : config_(std::move(config)), ctr_(std::get<ContainerConfig>(config_.kind)), env_(env) {
+  info_.kind = "container";
+}
+
+ContainerTarget::~ContainerTarget() { (void)teardown(); }
+
+Result<CommandResult> ContainerTarget::cli(std::vector<std::string> args, Nanos timeout) {
+  args.insert(args.begin(), ctr_.runtime);
+  return env_.processes->run({std::move(args), timeout, {}});
+}
+
+Result<std::string> ContainerTarget::ensure_image() {
+  if (!ctr_.image.empty()) return ctr_.image;
+  if (!std::filesystem::exists(env_.refbot_static)) {
+    return make_error(ErrorCode::NotFound, "static refbot not found at " + env_.refbot_static.string(),
+                      "build it (ninja -C build refbot-static) or set DEPLOYBENCH_REFBOT_STATIC");
+  }
+  auto sha = sha256_file(env_.refbot_static);
+  if (!sha) return std::move(sha).error();
+  info_.details["binary_sha256"] = *sha;
+  const auto tag = bundled_image_tag(*sha);
+  auto exists = cli({"image", "exists", tag});
+  if (exists && exists->exit_code == 0) {
+    lifecycle_.build_cached = true;
+    return tag;
+  }
+  const auto script = env_.project_dir / "scripts" / "build-image.sh";
+  const auto t0 = SteadyClock::now();
+  auto built = env_.processes->run(
+      {{script.string(), "--runtime", ctr_.runtime, "--refbot", env_.refbot_static.string(), "--tag", tag},
+       std::chrono::minutes{5},
+       {}});
+  if (!built) return std::move(built).error();
+  if (built->exit_code != 0) {
+    return make_error(ErrorCode::Failed, "building the refbot image failed:\n" + built->output,
+                      "run scripts/build-image.sh by hand to see why");
+  }
+  lifecycle_.build = SteadyClock::now() - t0;
+  return tag;
+}
+
+Result<Endpoint> ContainerTarget::deploy(const DeployContext& ctx) {
+  auto image = ensure_image();
+  if (!image) return std::move(image).error();
+  const auto t0 = SteadyClock::now();
+  auto port = pick_free_port();
+  if (!port) return std::move(port).error();
+  if (auto s = start(ctx, *image, *port); !s) return s.error();
+  const HttpGet probe{
+      "http://127.0.0.1:" + std::to_string(*port) + ctr_.health_path, std::chrono::milliseconds{500}, {}, true};
+  if (auto s = wait_until_ready(probe, t0 + config_.ready_timeout, [this] { return running(); }); !s) {
+    auto e = s.error();
+    e.message += "\ncontainer log:\n" + logs();
+    return e;
+  }
+  ready_at_ = SteadyClock::now();
+  lifecycle_.deploy_to_ready = ready_at_ - t0;
+  if (auto u = read_cgroup_usage_of(pid_, env_.cgroups)) lifecycle_.idle_rss_bytes = u->rss_bytes;
+  return Endpoint{"http://127.0.0.1:" + std::to_string(*port), {}, {}, {}};
+}
+
+Status ContainerTarget::start(const DeployContext& ctx, const std::string& image, int host_port) {
+  const auto placement = plan_placement(ctr_.limits, env_.cpus);
+  name_ = "deploybench-" + deployment_name(ctx.run_id, config_.name) + "-" + std::to_string(host_port);
+  record_ = new_state_record(ctx.run_id, config_.name, "container");
+  record_.container_runtime = ctr_.runtime;
+  record_.container_id = name_;
+  if (auto s = save_state(env_.state_dir, record_); !s) return s;  // before run: cleanup can find it
+  const ContainerRun run{name_,
+                         image,
+                         host_port,
+                         placement.target_cpuset,
+                         {{"deploybench", "1"},
+                          {"deploybench.run", ctx.run_id},
+                          {"deploybench.target", config_.name},
+                          {"deploybench.owner", fmt::format("{}:{}", record_.owner_pid, record_.owner_start)}}};
+  const auto argv = container_run_argv(config_, run);
+  auto r = env_.processes->run({argv, std::chrono::minutes{2}, {}});
+  if (!r) return r.error();
+  if (r->exit_code != 0) {
+    return make_error(ErrorCode::Failed,
+                      ctr_.runtime + " run failed (exit " + std::to_string(r->exit_code) + "):\n" + r->output,
+                      "see scripts/setup.sh for the podman configuration this machine needs");
+  }
+  auto inspect = cli({"inspect", "--format", "{{.State.Pid}} {{.Id}} {{.Image}}", name_});
+  const auto fields =
+      inspect && inspect->exit_code == 0 ? split(last_line(inspect->output), ' ') : std::vector<std::string>{};
+  if (fields.size() < 3) return make_error(ErrorCode::Failed, "cannot inspect container " + name_);
+  {
+    std::lock_guard lock(mu_);
+    pid_ = static_cast<pid_t>(std::stol(fields[0]));
+  }
+  info_.details["runtime"] = ctr_.runtime;
+  if (auto v = cli({"--version"}); v && v->exit_code == 0) info_.details["runtime_version"] = last_line(v->output);
+  info_.details["container"] = name_;
+  info_.details["image"] = image;
+  info_.details["image_id"] = fields[2];
+  info_.details["command"] = join(argv, " ");
+  info_.details["network"] = ctr_.host_network ? "host" : "bridge, -p 127.0.0.1:" + std::to_string(host_port);
+  info_.details["limits"] = describe_limits(ctr_.limits);
+  info_.details["placement"] = placement.reason;
+  info_.details["cpuset"] = placement.target_cpuset.empty() ? "all" : placement.target_cpuset;
+  info_.details["watchdog"] = ctr_.runtime == "podman" ? format_duration(ctr_.watchdog) : "none (docker)";
+  return Ok{};
+}
+
+Status ContainerTarget::running() {
+  if (process_alive(pid_)) return Ok{};
+  return make_error(ErrorCode::Failed, "container " + name_ + " exited before it was ready");
+}
+
+std::string ContainerTarget::logs() {
+  auto r = cli({"logs", "--tail", "20", name_}, std::chrono::seconds{20});
+  return r ? r->output : r.error().message;
+}
+
+Result<ResourceSample> ContainerTarget::sample_resources() {
+  std::lock_guard lock(mu_);
+  if (pid_ <= 0) return make_error(ErrorCode::Unavailable, "container '" + config_.name + "' is not running");
+  auto usage = read_cgroup_usage_of(pid_, env_.cgroups);
+  if (!usage) return std::move(usage).error();
+  return to_sample(*usage, ready_at_);
+}
+
+Status ContainerTarget::teardown() {
+  {
+    std::lock_guard lock(mu_);
+    pid_ = 0;
+  }
+  if (name_.empty()) return Ok{};
+  auto r = cli({"rm", "-f", "-t", "3", name_});
+  const bool gone = r && (r->exit_code == 0 || r->output.find("no such container") != std::string::npos);
+  if (!gone) {
+    return make_error(ErrorCode::Failed,
+                      "cannot remove container " + name_ + ": " + (r ? r->output : r.error().message),
+                      "run 'deploybench cleanup'");
+  }
+  name_.clear();
+  remove_state(record_);
+  return Ok{};
+}
+
+}  // namespace deploybench::target

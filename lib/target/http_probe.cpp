@@ -1,0 +1,85 @@
+#include "target/http_probe.h"
+
+#include <curl/curl.h>
+
+#include <charconv>
+#include <memory>
+#include <thread>
+
+namespace deploybench::target {
+namespace {
+
+constexpr std::size_t kMaxBody = 1u << 20;
+
+std::size_t on_body(char *data, std::size_t size, std::size_t n, void *user) {
+  auto *body = static_cast<std::string *>(user);
+  const std::size_t len = size * n;
+  if (body->size() < kMaxBody) body->append(data, std::min(len, kMaxBody - body->size()));
+  return len;
+}
+
+}  // namespace
+
+Result<HttpReply> http_get(const HttpGet &request) {
+  std::unique_ptr<CURL, void (*)(CURL *)> curl(curl_easy_init(), curl_easy_cleanup);
+  if (!curl) return make_error(ErrorCode::Failed, "curl_easy_init failed");
+  HttpReply reply;
+  const auto ms = std::max<long>(
+      1, static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(request.timeout).count()));
+  curl_easy_setopt(curl.get(), CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, ms);
+  curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &reply.body);
+  curl_easy_setopt(curl.get(), CURLOPT_SSL_VERIFYPEER, request.verify_tls ? 1L : 0L);
+  curl_easy_setopt(curl.get(), CURLOPT_SSL_VERIFYHOST, request.verify_tls ? 2L : 0L);
+  curl_easy_setopt(curl.get(), CURLOPT_PROXY,
+                   "");  // loopback probes must not go through http_proxy
+  curl_slist *headers = nullptr;
+  if (!request.bearer.empty()) {
+    headers = curl_slist_append(headers, ("Authorization: Bearer " + request.bearer).c_str());
+    curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers);
+  }
+  const CURLcode rc = curl_easy_perform(curl.get());
+  curl_slist_free_all(headers);
+  if (rc != CURLE_OK) {
+    return make_error(rc == CURLE_OPERATION_TIMEDOUT ? ErrorCode::Timeout : ErrorCode::Unavailable,
+                      "GET " + request.url + ": " + curl_easy_strerror(rc));
+  }
+  curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &reply.status);
+  return reply;
+}
+
+Status wait_until_ready(const HttpGet &request, TimePoint deadline, const std::function<Status()> &still_alive) {
+  std::string last = "no attempt";
+  while (SteadyClock::now() < deadline) {
+    if (auto alive = still_alive(); !alive) return alive;
+    auto reply = http_get(request);
+    if (reply && reply->status == 200) return Ok{};
+    last = reply ? "HTTP " + std::to_string(reply->status) : reply.error().message;
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  }
+  return make_error(ErrorCode::Timeout, "not ready: GET " + request.url + " (last: " + last + ")",
+                    "raise ready_timeout, or check the target's log");
+}
+
+std::optional<double> prometheus_value(std::string_view text, std::string_view metric) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    auto end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    const auto line = text.substr(pos, end - pos);
+    pos = end + 1;
+    if (line.size() <= metric.size() || line.substr(0, metric.size()) != metric || line[metric.size()] != ' ') {
+      continue;
+    }
+    auto value = line.substr(metric.size() + 1);
+    while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+    double v = 0;
+    auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+    if (ec == std::errc{}) return v;
+  }
+  return std::nullopt;
+}
+
+}  // namespace deploybench::target

@@ -1,0 +1,175 @@
+// Integration: the local target runs real processes on loopback.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <thread>
+
+#include "http_test_client.h"
+#include "target/cleanup.h"
+#include "target/proc_stats.h"
+#include "target/state.h"
+#include "target/target.h"
+#include "test_env.h"
+
+using namespace deploybench;
+using namespace deploybench::target;
+using namespace deploybench::target::testing;
+
+namespace {
+
+TargetConfig stub_local(const std::string &name) {
+  LocalConfig local;
+  local.command = {stub_server().string(), "--port", "{port}"};
+  return TargetConfig{name, local, {}, {}, std::chrono::seconds{10}};
+}
+
+pid_t pid_from_state(const Environment &env) {
+  const auto records = load_states(env.state_dir);
+  return records.empty() ? 0 : records.front().pid;
+}
+
+}  // namespace
+
+TEST_CASE("local target runs the user's own command, samples it and tears it down", "[target][local]") {
+  TestEnv t;
+  auto target = make_target(stub_local("mine"), t.env);
+  REQUIRE(target.ok());
+  auto endpoint = (*target)->deploy({"run-local", t.dir.path() / "work"});
+  REQUIRE(endpoint.ok());
+  std::string problem;
+  const int problems = short_load(endpoint->base_url, problem);
+  INFO(problem);
+  CHECK(problems == 0);
+  auto sample = (*target)->sample_resources();
+  REQUIRE(sample.ok());
+  CHECK(sample->cpu_seconds > 0);
+  CHECK(sample->rss_bytes > 0);
+  const auto info = (*target)->describe();
+  CHECK(info.kind == "local");
+  CHECK(info.details.at("binary_sha256").size() == 64);
+  CHECK(info.details.count("placement") == 1);
+  const auto life = (*target)->lifecycle();
+  CHECK(life.deploy_to_ready > Nanos{0});
+  CHECK(life.idle_rss_bytes > 0);
+  const pid_t pid = pid_from_state(t.env);
+  REQUIRE(pid > 0);
+  CHECK(process_alive(pid));
+  REQUIRE((*target)->teardown().ok());
+  CHECK_FALSE(process_alive(pid));
+  CHECK(load_states(t.env.state_dir).empty());
+  CHECK((*target)->teardown().ok());  // idempotent
+  CHECK_FALSE((*target)->sample_resources().ok());
+}
+
+TEST_CASE("local target applies cgroup CPU and memory limits and removes the cgroup", "[target][local][cgroup]") {
+  TestEnv t;
+  auto config = stub_local("limited");
+  auto &limits = std::get<LocalConfig>(config.kind).limits;
+  limits.cpus = 0.5;
+  limits.memory_bytes = 64ull << 20;
+  auto target = make_target(config, t.env);
+  REQUIRE(target.ok());
+  auto endpoint = (*target)->deploy({"run-cg", {}});
+  REQUIRE(endpoint.ok());
+  const auto records = load_states(t.env.state_dir);
+  REQUIRE(records.size() == 1);
+  REQUIRE_FALSE(records[0].cgroup_dirs.empty());
+  for (const auto &dir : records[0].cgroup_dirs) CHECK(std::filesystem::exists(dir));
+  // A 1 s burn under a 50% quota gets about 0.5 s of CPU.
+  const auto before = (*target)->sample_resources();
+  REQUIRE(http(endpoint->base_url + "/burn?ms=1000").status == 200);
+  const auto after = (*target)->sample_resources();
+  REQUIRE(before.ok());
+  REQUIRE(after.ok());
+  const double used = after->cpu_seconds - before->cpu_seconds;
+  CHECK(used > 0.2);
+  CHECK(used < 0.8);
+  REQUIRE((*target)->teardown().ok());
+  for (const auto &dir : records[0].cgroup_dirs) CHECK_FALSE(std::filesystem::exists(dir));
+}
+
+TEST_CASE("local deploy failures name the cause and teardown still works", "[target][local]") {
+  TestEnv t;
+  SECTION("the command exits before it is ready") {
+    LocalConfig local;
+    local.command = {"sh", "-c", "echo boom-{port} >&2; exit 3"};
+    auto target = make_target({"dies", local, {}, {}, std::chrono::seconds{5}}, t.env);
+    REQUIRE(target.ok());
+    auto e = (*target)->deploy({"run-x", {}});
+    REQUIRE_FALSE(e.ok());
+    CHECK_THAT(e.error().message, Catch::Contains("exited with status 3"));
+    CHECK_THAT(e.error().message, Catch::Contains("boom-"));
+    CHECK((*target)->teardown().ok());
+  }
+  SECTION("the command does not exist") {
+    LocalConfig local;
+    local.command = {"/nonexistent/server"};
+    auto target = make_target({"missing", local, {}, {}, std::chrono::seconds{5}}, t.env);
+    REQUIRE(target.ok());
+    auto e = (*target)->deploy({"run-x", {}});
+    REQUIRE_FALSE(e.ok());
+    CHECK_THAT(e.error().message, Catch::Contains("/nonexistent/server"));
+    CHECK((*target)->teardown().ok());
+  }
+  SECTION("the server never becomes ready") {
+    LocalConfig local;
+    local.command = {"sleep", "30"};
+    auto target = make_target({"slow", local, {}, {}, std::chrono::milliseconds{700}}, t.env);
+    REQUIRE(target.ok());
+    auto e = (*target)->deploy({"run-x", {}});
+    REQUIRE_FALSE(e.ok());
+    CHECK(e.error().code == ErrorCode::Timeout);
+    const pid_t pid = pid_from_state(t.env);
+    CHECK((*target)->teardown().ok());
+    CHECK_FALSE(process_alive(pid));
+  }
+  CHECK(load_states(t.env.state_dir).empty());
+}
+
+TEST_CASE(
+    "a SIGKILLed harness leaves nothing running, and cleanup removes its "
+    "records",
+    "[target][local][cleanup]") {
+  TestEnv t;
+  int pipe_fds[2];
+  REQUIRE(pipe(pipe_fds) == 0);
+  const pid_t harness = fork();
+  REQUIRE(harness >= 0);
+  if (harness == 0) {  // the "harness": deploys, reports the server's pid, waits
+                       // to be killed
+    SystemProcessRunner processes;
+    Environment env = t.env;
+    env.processes = &processes;
+    auto config = stub_local("orphan");
+    std::get<LocalConfig>(config.kind).limits.memory_bytes = 128ull << 20;  // also leaves a cgroup
+    auto target = make_target(config, env);
+    auto ep = target.ok() ? (*target)->deploy({"run-killed", {}}) : Result<Endpoint>(target.error());
+    const pid_t server = ep.ok() ? pid_from_state(env) : -1;
+    (void)!write(pipe_fds[1], &server, sizeof server);
+    pause();
+    _exit(0);
+  }
+  close(pipe_fds[1]);
+  pid_t server = 0;
+  REQUIRE(read(pipe_fds[0], &server, sizeof server) == sizeof server);
+  close(pipe_fds[0]);
+  REQUIRE(server > 0);
+  CHECK(process_alive(server));
+  kill(harness, SIGKILL);
+  waitpid(harness, nullptr, 0);
+  // PR_SET_PDEATHSIG kills the server with its harness.
+  for (int i = 0; i < 100 && process_alive(server); ++i) std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  CHECK_FALSE(process_alive(server));
+  const auto records = load_states(t.env.state_dir);
+  REQUIRE(records.size() == 1);
+  CHECK_FALSE(owner_alive(records[0]));
+  const auto report = cleanup_strays(t.env);
+  for (const auto &e : report.errors) UNSCOPED_INFO(e);
+  CHECK(report.clean());
+  CHECK(report.records_removed == 1);
+  CHECK(load_states(t.env.state_dir).empty());
+  for (const auto &dir : records[0].cgroup_dirs) CHECK_FALSE(std::filesystem::exists(dir));
+}

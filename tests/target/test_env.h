@@ -1,0 +1,48 @@
+#pragma once
+// Shared setup of the target integration tests: a real process runner, a
+// private state directory, and the locations of refbot and the stub server.
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include "target/environment.h"
+#include "target/process.h"
+
+namespace deploybench::target::testing {
+
+/// Private temporary directory, removed with its contents at scope exit.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "dbtarget-XXXXXX").string();
+    path_ = mkdtemp(tmpl.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir &) = delete;
+  TempDir &operator=(const TempDir &) = delete;
+  const std::filesystem::path &path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline std::filesystem::path stub_server() { return DEPLOYBENCH_STUB_SERVER; }
+
+/// The environment the harness itself would discover, with a private state
+/// directory.
+struct TestEnv {
+  SystemProcessRunner processes;
+  TempDir dir;
+  Environment env;
+  TestEnv() {
+    env = discover_environment(processes);
+    env.state_dir = dir.path() / "state";
+    std::filesystem::create_directories(env.state_dir);
+  }
+};
+
+}  // namespace deploybench::target::testing
