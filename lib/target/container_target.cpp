@@ -22,9 +22,7 @@ std::string last_line(const std::string& text) {
 
 }  // namespace
 
-std::string bundled_image_tag(const std::string& refbot_sha256) {
-  return "localhost/deploybench/refbot:" + refbot_sha256.substr(0, 12);
-}
+std::string bundled_image_tag(const std::string& key) { return "localhost/deploybench/refbot:" + key; }
 
 std::vector<std::string> container_run_argv(const TargetConfig& config, const ContainerRun& run) {
   const auto& c = std::get<ContainerConfig>(config.kind);
@@ -87,13 +85,13 @@ Result<std::string> ContainerTarget::ensure_image() {
   auto sha = sha256_file(env_.refbot_static);
   if (!sha) return std::move(sha).error();
   info_.details["binary_sha256"] = *sha;
-  const auto tag = bundled_image_tag(*sha);
+  const auto script = env_.project_dir / "scripts" / "build-image.sh";
+  const auto tag = bundled_image_tag(artifact_key(*sha, script));
   auto exists = cli({"image", "exists", tag});
   if (exists && exists->exit_code == 0) {
     lifecycle_.build_cached = true;
     return tag;
   }
-  const auto script = env_.project_dir / "scripts" / "build-image.sh";
   const auto t0 = SteadyClock::now();
   auto built = env_.processes->run(
       {{script.string(), "--runtime", ctr_.runtime, "--refbot", env_.refbot_static.string(), "--tag", tag},

@@ -11,6 +11,7 @@
 #include <deque>
 #include <fstream>
 
+#include "core/sha256.h"
 #include "core/text.h"
 
 namespace deploybench::target {
@@ -105,7 +106,12 @@ std::string describe_limits(const ResourceLimits &l) {
   return parts.empty() ? "none" : join(parts, " ");
 }
 
-ResourceSample to_sample(const ProcUsage& usage, TimePoint ready_at) {
+std::string artifact_key(const std::string &binary_sha256, const std::filesystem::path &build_script) {
+  auto script = sha256_file(build_script);
+  return binary_sha256.substr(0, 12) + "-" + (script ? script->substr(0, 8) : std::string("noscript"));
+}
+
+ResourceSample to_sample(const ProcUsage &usage, TimePoint ready_at) {
   ResourceSample s;
   s.at = SteadyClock::now() - ready_at;
   s.cpu_seconds = usage.cpu_seconds;

@@ -37,8 +37,12 @@ Result<std::filesystem::path> prepare_work_dir(const DeployContext &ctx, const E
 /// "cpus=1.5 memory=512.0 MiB cpuset=1", or "none".
 std::string describe_limits(const ResourceLimits &limits);
 
+/// Cache key of a built artifact (image tag, initramfs name): the first 12 hex of the binary's
+/// sha256 and the first 8 of the build script's, so that changing either rebuilds it.
+std::string artifact_key(const std::string &binary_sha256, const std::filesystem::path &build_script);
+
 /// A sample from process or cgroup usage, timed from `ready_at`.
-ResourceSample to_sample(const ProcUsage& usage, TimePoint ready_at);
+ResourceSample to_sample(const ProcUsage &usage, TimePoint ready_at);
 
 /// Appends the log's tail to an error message.
 Error with_log(Error error, const std::filesystem::path &log);

@@ -1,5 +1,6 @@
 #include "target/container_target.h"
 #include "target/local_target.h"
+#include "target/vm_target.h"
 #include "target/target.h"
 
 namespace deploybench::target {
@@ -16,6 +17,8 @@ Result<std::unique_ptr<Target>> make_target(const TargetConfig &config, const En
     target = std::make_unique<LocalTarget>(config, env);
   } else if (std::holds_alternative<ContainerConfig>(config.kind)) {
     target = std::make_unique<ContainerTarget>(config, env);
+  } else if (std::holds_alternative<VmConfig>(config.kind)) {
+    target = std::make_unique<VmTarget>(config, env);
   } else {
     return make_error(ErrorCode::Unavailable,
                       std::string("target kind '") + std::string(kind_name(config.kind)) + "' is not implemented yet");
