@@ -78,11 +78,7 @@ Result<CommandResult> ContainerTarget::cli(std::vector<std::string> args, Nanos 
 
 Result<std::string> ContainerTarget::ensure_image() {
   if (!ctr_.image.empty()) return ctr_.image;
-  if (!std::filesystem::exists(env_.refbot_static)) {
-    return make_error(ErrorCode::NotFound, "static refbot not found at " + env_.refbot_static.string(),
-                      "build it (ninja -C build refbot-static) or set DEPLOYBENCH_REFBOT_STATIC");
-  }
-  auto sha = sha256_file(env_.refbot_static);
+  auto sha = static_refbot_sha256(env_);
   if (!sha) return std::move(sha).error();
   info_.details["binary_sha256"] = *sha;
   const auto script = env_.project_dir / "scripts" / "build-image.sh";
@@ -92,17 +88,10 @@ Result<std::string> ContainerTarget::ensure_image() {
     lifecycle_.build_cached = true;
     return tag;
   }
-  const auto t0 = SteadyClock::now();
-  auto built = env_.processes->run(
-      {{script.string(), "--runtime", ctr_.runtime, "--refbot", env_.refbot_static.string(), "--tag", tag},
-       std::chrono::minutes{5},
-       {}});
-  if (!built) return std::move(built).error();
-  if (built->exit_code != 0) {
-    return make_error(ErrorCode::Failed, "building the refbot image failed:\n" + built->output,
-                      "run scripts/build-image.sh by hand to see why");
-  }
-  lifecycle_.build = SteadyClock::now() - t0;
+  auto took = run_build_script(
+      env_, {script.string(), "--runtime", ctr_.runtime, "--refbot", env_.refbot_static.string(), "--tag", tag});
+  if (!took) return std::move(took).error();
+  lifecycle_.build = *took;
   return tag;
 }
 

@@ -111,6 +111,28 @@ std::string artifact_key(const std::string &binary_sha256, const std::filesystem
   return binary_sha256.substr(0, 12) + "-" + (script ? script->substr(0, 8) : std::string("noscript"));
 }
 
+Result<std::string> static_refbot_sha256(const Environment &env) {
+  if (!std::filesystem::exists(env.refbot_static)) {
+    return make_error(ErrorCode::NotFound, "static refbot not found at " + env.refbot_static.string(),
+                      "build it (ninja -C build refbot-static) or set DEPLOYBENCH_REFBOT_STATIC");
+  }
+  return sha256_file(env.refbot_static);
+}
+
+Result<Nanos> run_build_script(const Environment &env, std::vector<std::string> argv,
+                               std::vector<std::pair<std::string, std::string>> extra_env) {
+  const auto t0 = SteadyClock::now();
+  const std::string script = argv.at(0);
+  auto built = env.processes->run({std::move(argv), std::chrono::minutes{5}, std::move(extra_env)});
+  if (!built) return std::move(built).error();
+  if (built->exit_code != 0) {
+    return make_error(ErrorCode::Failed,
+                      script + " failed (exit " + std::to_string(built->exit_code) + "):\n" + built->output,
+                      "run it by hand to see why");
+  }
+  return Nanos{SteadyClock::now() - t0};
+}
+
 ResourceSample to_sample(const ProcUsage &usage, TimePoint ready_at) {
   ResourceSample s;
   s.at = SteadyClock::now() - ready_at;

@@ -41,6 +41,14 @@ std::string describe_limits(const ResourceLimits &limits);
 /// sha256 and the first 8 of the build script's, so that changing either rebuilds it.
 std::string artifact_key(const std::string &binary_sha256, const std::filesystem::path &build_script);
 
+/// The static refbot's sha256 (for artifact keys and describe()); NotFound with a hint when absent.
+Result<std::string> static_refbot_sha256(const Environment &env);
+
+/// Runs one of the project's build scripts (argv[0]) and returns how long it took; a failure
+/// carries the script's output.
+Result<Nanos> run_build_script(const Environment &env, std::vector<std::string> argv,
+                               std::vector<std::pair<std::string, std::string>> extra_env = {});
+
 /// A sample from process or cgroup usage, timed from `ready_at`.
 ResourceSample to_sample(const ProcUsage &usage, TimePoint ready_at);
 

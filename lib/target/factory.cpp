@@ -1,7 +1,7 @@
 #include "target/container_target.h"
 #include "target/local_target.h"
-#include "target/vm_target.h"
 #include "target/target.h"
+#include "target/vm_target.h"
 
 namespace deploybench::target {
 

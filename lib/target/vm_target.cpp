@@ -84,11 +84,7 @@ Result<std::filesystem::path> VmTarget::ensure_initrd() {
     lifecycle_.build_cached = true;
     return vm_.initrd;
   }
-  if (!std::filesystem::exists(env_.refbot_static)) {
-    return make_error(ErrorCode::NotFound, "static refbot not found at " + env_.refbot_static.string(),
-                      "build it (ninja -C build refbot-static) or set DEPLOYBENCH_REFBOT_STATIC");
-  }
-  auto sha = sha256_file(env_.refbot_static);
+  auto sha = static_refbot_sha256(env_);
   if (!sha) return std::move(sha).error();
   info_.details["binary_sha256"] = *sha;
   const auto script = env_.project_dir / "scripts" / "build-vm.sh";
@@ -97,16 +93,10 @@ Result<std::filesystem::path> VmTarget::ensure_initrd() {
     lifecycle_.build_cached = true;
     return path;
   }
-  const auto t0 = SteadyClock::now();
-  auto built = env_.processes->run({{script.string(), "--refbot", env_.refbot_static.string(), "--out", path.string()},
-                                    std::chrono::minutes{5},
-                                    {{"DEPLOYBENCH_VM_DIR", env_.vm_dir.string()}}});
-  if (!built) return std::move(built).error();
-  if (built->exit_code != 0) {
-    return make_error(ErrorCode::Failed, "building the VM initramfs failed:\n" + built->output,
-                      "run scripts/build-vm.sh by hand to see why");
-  }
-  lifecycle_.build = SteadyClock::now() - t0;
+  auto took = run_build_script(env_, {script.string(), "--refbot", env_.refbot_static.string(), "--out", path.string()},
+                               {{"DEPLOYBENCH_VM_DIR", env_.vm_dir.string()}});
+  if (!took) return std::move(took).error();
+  lifecycle_.build = *took;
   return path;
 }
 

@@ -41,8 +41,7 @@ TEST_CASE("container run argv: docker has no watchdog; user images get their own
         "docker run -d --rm --name db-y --network host my/server:1 --listen :40000");
 }
 
-TEST_CASE("qemu argv: TCG, PVH kernel, slirp forward on loopback, model on the kernel command line",
-          "[target][vm]") {
+TEST_CASE("qemu argv: TCG, PVH kernel, slirp forward on loopback, model on the kernel command line", "[target][vm]") {
   VmConfig vm;
   vm.vcpus = 2;
   vm.memory_bytes = 512ull << 20;

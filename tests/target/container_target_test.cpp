@@ -58,17 +58,7 @@ TEST_CASE("container target builds the image, runs it locked down, samples its c
   podman(t.env, {"rmi", "-f", tag});  // measure a real build
   auto target = make_target(bundled_container("ctr"), t.env);
   REQUIRE(target.ok());
-  auto endpoint = (*target)->deploy({"run-ctr-test", t.dir.path()});
-  INFO((endpoint.ok() ? std::string() : endpoint.error().message));
-  REQUIRE(endpoint.ok());
-  std::string problem;
-  const int problems = short_load(endpoint->base_url, problem);
-  INFO(problem);
-  CHECK(problems == 0);
-  auto sample = (*target)->sample_resources();
-  REQUIRE(sample.ok());
-  CHECK(sample->cpu_seconds > 0);
-  CHECK(sample->rss_bytes > 0);
+  deploy_load_sample(**target, {"run-ctr-test", t.dir.path()});
   const auto life = (*target)->lifecycle();
   CHECK_FALSE(life.build_cached);
   CHECK(life.build > Nanos{0});

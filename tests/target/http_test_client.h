@@ -3,7 +3,11 @@
 // streamed chat request), independent of the load generator library.
 #include <curl/curl.h>
 
+#include <catch2/catch.hpp>
 #include <string>
+#include <utility>
+
+#include "target/target.h"
 
 namespace deploybench::target::testing {
 
@@ -49,9 +53,9 @@ inline Reply chat_stream(const std::string &base_url, int max_tokens = 8) {
 /// The integration tests' short load: a health check, a CPU burn (the stub server's /burn; refbot
 /// answers 404), and streamed chat completions that must finish with [DONE].
 /// Returns the number of problems (0 = all fine), with a description of the first in `first`.
-inline int short_load(const std::string& base_url, std::string& first, int chats = 3) {
+inline int short_load(const std::string &base_url, std::string &first, int chats = 3) {
   int problems = 0;
-  auto note = [&](const std::string& what) {
+  auto note = [&](const std::string &what) {
     if (problems++ == 0) first = what;
   };
   if (auto h = http(base_url + "/health"); h.status != 200) note("GET /health: " + std::to_string(h.status));
@@ -63,6 +67,23 @@ inline int short_load(const std::string& base_url, std::string& first, int chats
     }
   }
   return problems;
+}
+
+/// Deploys, runs the short load and samples resources, checking each step (CPU seconds > 0,
+/// memory > 0). Returns the endpoint and the sample.
+inline std::pair<Endpoint, ResourceSample> deploy_load_sample(Target &target, const DeployContext &ctx) {
+  auto endpoint = target.deploy(ctx);
+  INFO((endpoint.ok() ? std::string() : endpoint.error().message));
+  REQUIRE(endpoint.ok());
+  std::string problem;
+  const int problems = short_load(endpoint->base_url, problem);
+  INFO(problem);
+  CHECK(problems == 0);
+  auto sample = target.sample_resources();
+  REQUIRE(sample.ok());
+  CHECK(sample->cpu_seconds > 0);
+  CHECK(sample->rss_bytes > 0);
+  return {*endpoint, *sample};
 }
 
 }  // namespace deploybench::target::testing

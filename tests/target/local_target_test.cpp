@@ -37,16 +37,7 @@ TEST_CASE("local target runs the user's own command, samples it and tears it dow
   TestEnv t;
   auto target = make_target(stub_local("mine"), t.env);
   REQUIRE(target.ok());
-  auto endpoint = (*target)->deploy({"run-local", t.dir.path() / "work"});
-  REQUIRE(endpoint.ok());
-  std::string problem;
-  const int problems = short_load(endpoint->base_url, problem);
-  INFO(problem);
-  CHECK(problems == 0);
-  auto sample = (*target)->sample_resources();
-  REQUIRE(sample.ok());
-  CHECK(sample->cpu_seconds > 0);
-  CHECK(sample->rss_bytes > 0);
+  deploy_load_sample(**target, {"run-local", t.dir.path() / "work"});
   const auto info = (*target)->describe();
   CHECK(info.kind == "local");
   CHECK(info.details.at("binary_sha256").size() == 64);

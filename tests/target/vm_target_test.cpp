@@ -41,21 +41,11 @@ TEST_CASE("vm target boots under TCG, serves, samples host and guest, and powers
   TestEnv t;
   auto target = make_target(vm_config("vm", "tcg"), t.env);
   REQUIRE(target.ok());
-  auto endpoint = (*target)->deploy({"run-vm-test", t.dir.path()});
-  INFO((endpoint.ok() ? std::string() : endpoint.error().message));
-  REQUIRE(endpoint.ok());
-  std::string problem;
-  const int problems = short_load(endpoint->base_url, problem);
-  INFO(problem);
-  CHECK(problems == 0);
-  auto sample = (*target)->sample_resources();
-  REQUIRE(sample.ok());
-  CHECK(sample->cpu_seconds > 0);
-  CHECK(sample->rss_bytes > 0);
-  REQUIRE(sample->guest_cpu_seconds);
-  CHECK(*sample->guest_cpu_seconds > 0);
-  REQUIRE(sample->guest_rss_bytes);
-  CHECK(*sample->guest_rss_bytes > 0);
+  const auto [endpoint, sample] = deploy_load_sample(**target, {"run-vm-test", t.dir.path()});
+  REQUIRE(sample.guest_cpu_seconds);
+  CHECK(*sample.guest_cpu_seconds > 0);
+  REQUIRE(sample.guest_rss_bytes);
+  CHECK(*sample.guest_rss_bytes > 0);
   const auto info = (*target)->describe();
   CHECK(info.details.at("accel") == "tcg");
   CHECK(info.details.at("vcpus") == "1");
@@ -71,10 +61,10 @@ TEST_CASE("vm target boots under TCG, serves, samples host and guest, and powers
   const auto stop_time = SteadyClock::now() - t0;
   WARN("VM deploy-to-ready " << format_duration(life.deploy_to_ready) << ", build "
                              << (life.build_cached ? "cached" : format_duration(life.build)) << ", stop "
-                             << format_duration(stop_time) << ", qemu RSS " << format_bytes(sample->rss_bytes)
-                             << ", guest RSS " << format_bytes(*sample->guest_rss_bytes));
+                             << format_duration(stop_time) << ", qemu RSS " << format_bytes(sample.rss_bytes)
+                             << ", guest RSS " << format_bytes(*sample.guest_rss_bytes));
   CHECK_FALSE(process_alive(qemu));
-  CHECK(http(endpoint->base_url + "/health", {}, 500).status == 0);
+  CHECK(http(endpoint.base_url + "/health", {}, 500).status == 0);
   CHECK(load_states(t.env.state_dir).empty());
   CHECK((*target)->teardown().ok());
 }
