@@ -16,22 +16,22 @@ struct Reply {
   std::string body;
 };
 
-inline std::size_t append_body(char *data, std::size_t size, std::size_t n, void *user) {
-  static_cast<std::string *>(user)->append(data, size * n);
+inline std::size_t append_body(char* data, std::size_t size, std::size_t n, void* user) {
+  static_cast<std::string*>(user)->append(data, size * n);
   return size * n;
 }
 
 /// GET, or POST with a JSON body when `json` is non-empty.
-inline Reply http(const std::string &url, const std::string &json = {}, long timeout_ms = 30000) {
+inline Reply http(const std::string& url, const std::string& json = {}, long timeout_ms = 30000) {
   Reply r;
-  CURL *c = curl_easy_init();
+  CURL* c = curl_easy_init();
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_PROXY, "");
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, append_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
-  curl_slist *headers = nullptr;
+  curl_slist* headers = nullptr;
   if (!json.empty()) {
     headers = curl_slist_append(headers, "Content-Type: application/json");
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
@@ -44,7 +44,7 @@ inline Reply http(const std::string &url, const std::string &json = {}, long tim
 }
 
 /// A streamed chat completion; returns the raw SSE body.
-inline Reply chat_stream(const std::string &base_url, int max_tokens = 8) {
+inline Reply chat_stream(const std::string& base_url, int max_tokens = 8) {
   return http(base_url + "/v1/chat/completions", R"({"model":"refbot","stream":true,"max_tokens":)" +
                                                      std::to_string(max_tokens) +
                                                      R"(,"messages":[{"role":"user","content":"Hello there"}]})");
@@ -53,9 +53,9 @@ inline Reply chat_stream(const std::string &base_url, int max_tokens = 8) {
 /// The integration tests' short load: a health check, a CPU burn (the stub server's /burn; refbot
 /// answers 404), and streamed chat completions that must finish with [DONE].
 /// Returns the number of problems (0 = all fine), with a description of the first in `first`.
-inline int short_load(const std::string &base_url, std::string &first, int chats = 3) {
+inline int short_load(const std::string& base_url, std::string& first, int chats = 3) {
   int problems = 0;
-  auto note = [&](const std::string &what) {
+  auto note = [&](const std::string& what) {
     if (problems++ == 0) first = what;
   };
   if (auto h = http(base_url + "/health"); h.status != 200) note("GET /health: " + std::to_string(h.status));
@@ -71,7 +71,7 @@ inline int short_load(const std::string &base_url, std::string &first, int chats
 
 /// Deploys, runs the short load and samples resources, checking each step (CPU seconds > 0,
 /// memory > 0). Returns the endpoint and the sample.
-inline std::pair<Endpoint, ResourceSample> deploy_load_sample(Target &target, const DeployContext &ctx) {
+inline std::pair<Endpoint, ResourceSample> deploy_load_sample(Target& target, const DeployContext& ctx) {
   auto endpoint = target.deploy(ctx);
   INFO((endpoint.ok() ? std::string() : endpoint.error().message));
   REQUIRE(endpoint.ok());
