@@ -7,5 +7,7 @@ namespace deploybench::cli {
 
 void setup_run(CLI::App& app, int& exit_code);
 void setup_validate(CLI::App& app, int& exit_code);
+void setup_cleanup(CLI::App& app, int& exit_code);
+void setup_doctor(CLI::App& app, int& exit_code);
 
 }  // namespace deploybench::cli

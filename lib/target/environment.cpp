@@ -28,7 +28,7 @@ fs::path locate(const char* env_var, const std::string& name) {
   for (const auto& candidate : {dir / ".." / "refbot" / name, dir / name, dir / ".." / "apps" / "refbot" / name}) {
     if (fs::exists(candidate, ec)) return fs::weakly_canonical(candidate, ec);
   }
-  return dir / ".." / "refbot" / name;  // the build-tree location, named in "not found" errors
+  return (dir / ".." / "refbot" / name).lexically_normal();  // the build-tree location, for "not found" errors
 }
 
 }  // namespace
