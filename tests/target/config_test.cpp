@@ -6,8 +6,8 @@ using namespace deploybench;
 using namespace deploybench::target;
 
 namespace {
-bool has_path(const std::vector<Diagnostic> &d, const std::string &path) {
-  for (const auto &x : d) {
+bool has_path(const std::vector<Diagnostic>& d, const std::string& path) {
+  for (const auto& x : d) {
     if (x.path == path) return true;
   }
   return false;
