@@ -30,6 +30,7 @@ struct ProbeOptions {
   double burstiness = 1.0;
   int max_in_flight = 256, connections = 0, threads = 0;
   std::string duration = "10s", warmup = "1s", timeout = "60s";
+  bool duration_given = false;  // --requests without --duration stops by count alone
   std::uint64_t requests = 0, seed = 1;
   std::string records;
   bool json = false, quiet = false;
@@ -60,7 +61,7 @@ Result<loadgen::LoadConfig> load_config(const ProbeOptions& o) {
   auto timeout = parse(o.timeout, "--timeout");
   for (auto* r : {&duration, &warmup, &timeout})
     if (!*r) return r->error();
-  l.duration = o.requests > 0 && o.duration == "10s" ? Nanos{0} : *duration;  // --requests alone stops by count
+  l.duration = o.requests > 0 && !o.duration_given ? Nanos{0} : *duration;
   l.warmup = *warmup;
   l.request_timeout = *timeout;
   l.seed = o.seed;
@@ -189,7 +190,7 @@ void setup_probe(CLI::App& app, int& exit_code) {
   sub->add_option("--burstiness", o->burstiness, "Gamma shape (1 = Poisson, < 1 burstier)");
   sub->add_option("--max-in-flight", o->max_in_flight, "Open loop: cap on outstanding requests; beyond it drop");
   sub->add_option("--connections", o->connections, "Open loop: connections (0 = one per in-flight request)");
-  sub->add_option("--duration", o->duration, "Measured window, e.g. 30s");
+  auto* duration = sub->add_option("--duration", o->duration, "Measured window, e.g. 30s (default 10s)");
   sub->add_option("--warmup", o->warmup, "Warmup before the window, excluded from statistics");
   sub->add_option("--requests", o->requests, "Stop after this many measured requests");
   sub->add_option("--timeout", o->timeout, "Per-request timeout");
@@ -198,7 +199,10 @@ void setup_probe(CLI::App& app, int& exit_code) {
   sub->add_option("--records", o->records, "Write one JSON line per request to this file");
   sub->add_flag("--json", o->json, "Print the summary as one JSON object");
   sub->add_flag("--quiet", o->quiet, "No progress line");
-  sub->callback([o, &exit_code] { exit_code = run_probe(*o); });
+  sub->callback([o, duration, &exit_code] {
+    o->duration_given = duration->count() > 0;
+    exit_code = run_probe(*o);
+  });
 }
 
 }  // namespace deploybench::cli
