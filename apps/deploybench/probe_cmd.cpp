@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "core/units.h"
 #include "exit_codes.h"
+#include "terminal_progress.h"
 #include "loadgen/load_generator.h"
 #include "loadgen/summary_json.h"
 
@@ -39,15 +40,6 @@ struct ProbeOptions {
 // Set by SIGINT/SIGTERM during a probe; the one piece of global state a signal handler needs.
 std::atomic<bool> g_interrupted{false};
 extern "C" void on_signal(int) { g_interrupted.store(true); }
-
-class TerminalProgress final : public loadgen::ProgressSink {
- public:
-  void update(const loadgen::Progress& p) override {
-    fmt::print(stderr, "\r[{:6.1f}s] {:9}  sent {:>8}  done {:>8}  errors {:>6}  {:8.1f} req/s ", to_seconds(p.elapsed),
-               p.warmup ? "warmup" : "measuring", p.sent, p.completed, p.errors + p.dropped, p.rate_per_s);
-  }
-  void finish() override { fmt::print(stderr, "\r{:80}\r", ""); }
-};
 
 Result<loadgen::LoadConfig> load_config(const ProbeOptions& o) {
   loadgen::LoadConfig l;
