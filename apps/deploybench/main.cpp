@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   int exit_code = cli::code(cli::ExitCode::Ok);
   cli::setup_run(app, exit_code);
   cli::setup_validate(app, exit_code);
+  cli::setup_report(app, exit_code);
+  cli::setup_probe(app, exit_code);
   cli::setup_cleanup(app, exit_code);
   cli::setup_doctor(app, exit_code);
 

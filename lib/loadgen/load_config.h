@@ -25,6 +25,11 @@ struct OpenLoop {
   Arrival arrival = Arrival::Poisson;
   double burstiness = 1.0;  // gamma shape; 1 = Poisson, < 1 burstier, > 1 more regular
   int max_in_flight = 256;  // beyond this, scheduled requests are dropped and counted
+  /// Connections used to send (like wrk2's -c). 0 = one per in-flight request, so nothing waits.
+  /// When smaller, a due request waits in the generator for a free connection; the wait counts in
+  /// latency (measured from the scheduled time) but not in service time, and requests still
+  /// count toward max_in_flight while they wait.
+  int connections = 0;
 };
 
 using LoadPattern = std::variant<ClosedLoop, OpenLoop>;

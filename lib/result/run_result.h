@@ -22,8 +22,8 @@ struct TargetIdentity {
 };
 
 struct ResourcePoint {
-  double t_s = 0;          // seconds since the cell started measuring
-  double cpu_cores = 0;    // CPU use over the last interval, in cores
+  double t_s = 0;        // seconds since the cell started measuring
+  double cpu_cores = 0;  // CPU use over the last interval, in cores
   std::uint64_t rss_bytes = 0;
 };
 
@@ -42,17 +42,17 @@ struct Validity {
 };
 
 struct CellResult {
-  std::string cell_id;            // stable id from the plan, e.g. "local/tiny-int8/chat/c4/r1"
+  std::string cell_id;                      // stable id from the plan, e.g. "local/tiny-int8/chat/c4/r1"
   std::map<std::string, std::string> axes;  // axis name -> value, e.g. target=local, concurrency=4
   int repetition = 1;
-  Settings settings;              // effective settings of this cell
+  Settings settings;  // effective settings of this cell
   TargetIdentity target;
   Metrics metrics;
   Validity validity;
   std::vector<ResourcePoint> resources;
   Lifecycle lifecycle;
-  std::string started_at;         // ISO 8601 UTC
-  std::string error;              // non-empty when the cell failed to run
+  std::string started_at;  // ISO 8601 UTC
+  std::string error;       // non-empty when the cell failed to run
 };
 
 struct Manifest {

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -67,6 +68,8 @@ struct RemoteConfig {
   std::string model;        // model id to request
   std::string api_key_env;  // name of the environment variable holding the key (never the key)
   bool verify_tls = true;
+  /// Extra request headers (values may hold credentials: never printed or written to results).
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 using KindConfig = std::variant<LocalConfig, ContainerConfig, VmConfig, RemoteConfig>;

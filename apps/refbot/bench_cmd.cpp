@@ -1,0 +1,99 @@
+// `refbot bench`: engine throughput against the memory roofline measured in the same run.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "core/text.h"
+#include "engine/bench.h"
+
+namespace {
+
+using deploybench::engine::BenchOptions;
+using deploybench::engine::BenchRow;
+
+nlohmann::json to_json(const BenchRow& r) {
+  return {{"preset", r.preset},
+          {"precision", std::string(to_string(r.precision))},
+          {"isa", r.isa},
+          {"threads", r.threads},
+          {"batch", r.batch},
+          {"prefill_tok_s", r.prefill_tok_s},
+          {"decode_tok_s", r.decode_tok_s},
+          {"bandwidth_gb_s", r.bandwidth_gb_s},
+          {"weight_bytes", r.weight_bytes},
+          {"kv_bytes", r.kv_bytes},
+          {"roofline_tok_s", r.roofline_tok_s},
+          {"roofline_fraction", r.roofline_fraction}};
+}
+
+void print_header() {
+  fmt::print("{:<6} {:<5} {:>7} {:>5} {:>13} {:>12} {:>10} {:>10} {:>13} {:>8}\n", "preset", "prec", "threads", "batch",
+             "prefill tok/s", "decode tok/s", "bw GB/s", "MB/step", "roofline tok/s", "of roof");
+}
+
+void print_row(const BenchRow& r) {
+  fmt::print("{:<6} {:<5} {:>7} {:>5} {:>13.1f} {:>12.1f} {:>10.1f} {:>10.1f} {:>13.1f} {:>7.1f}%\n", r.preset,
+             to_string(r.precision), r.threads, r.batch, r.prefill_tok_s, r.decode_tok_s, r.bandwidth_gb_s,
+             static_cast<double>(r.weight_bytes + r.kv_bytes) / 1e6, r.roofline_tok_s, 100.0 * r.roofline_fraction);
+  std::fflush(stdout);
+}
+
+struct BenchArgs {
+  std::vector<std::string> presets{"tiny", "base"};
+  std::vector<std::string> precisions{"int8", "fp32"};
+  BenchOptions options;
+  int bandwidth_mib = 1024;
+  bool json = false;
+};
+
+int run_bench_cmd(BenchArgs& args) {
+  args.options.presets = args.presets;
+  args.options.precisions.clear();
+  for (const auto& p : args.precisions) {
+    auto precision = deploybench::engine::parse_precision(p);
+    if (!precision.ok()) {
+      std::cerr << "refbot bench: " << precision.error().message << " (" << precision.error().hint << ")\n";
+      return 2;
+    }
+    args.options.precisions.push_back(precision.value());
+  }
+  args.options.bandwidth_bytes = static_cast<std::size_t>(args.bandwidth_mib) << 20;
+  if (!args.json) print_header();
+  auto rows =
+      deploybench::engine::run_bench(args.options, args.json ? std::function<void(const BenchRow&)>{} : print_row);
+  if (!rows.ok()) {
+    std::cerr << "refbot bench: " << rows.error().message;
+    if (!rows.error().hint.empty()) std::cerr << " (" << rows.error().hint << ")";
+    std::cerr << "\n";
+    return rows.error().code == deploybench::ErrorCode::InvalidArgument ? 2 : 1;
+  }
+  if (args.json) {
+    nlohmann::json doc = nlohmann::json::array();
+    for (const auto& r : rows.value()) doc.push_back(to_json(r));
+    std::cout << doc.dump(2) << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+void setup_bench(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<BenchArgs>();
+  auto* cmd = app.add_subcommand("bench", "Measure prefill/decode throughput against the memory roofline");
+  cmd->add_option("--preset", args->presets, "Presets to run (tiny, small, base)")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd->add_option("--precision", args->precisions, "Precisions (int8, fp32)")->delimiter(',')->capture_default_str();
+  cmd->add_option("--threads", args->options.threads, "Thread counts")->delimiter(',')->capture_default_str();
+  cmd->add_option("--batch", args->options.batches, "Decode batch sizes")->delimiter(',')->capture_default_str();
+  cmd->add_option("--prompt", args->options.prompt_tokens, "Prompt tokens (prefill length)")->capture_default_str();
+  cmd->add_option("--steps", args->options.decode_steps, "Decode steps per repetition")->capture_default_str();
+  cmd->add_option("--repeats", args->options.repeats, "Repetitions (median reported)")->capture_default_str();
+  cmd->add_option("--bandwidth-mib", args->bandwidth_mib, "Bandwidth probe buffer (MiB)")->capture_default_str();
+  cmd->add_option("--seed", args->options.seed, "Synthetic weight seed")->capture_default_str();
+  cmd->add_flag("--json", args->json, "Print one JSON document (array of rows)");
+  cmd->callback([args, &exit_code] { exit_code = run_bench_cmd(*args); });
+}

@@ -1,0 +1,160 @@
+#include "engine/bench.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+
+#include "engine/kernels.h"
+#include "engine/model.h"
+#include "engine/sampler.h"
+#include "engine/thread_pool.h"
+
+namespace deploybench::engine {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+std::vector<int> bench_prompt(int n, int vocab) {
+  std::vector<int> tokens{1};
+  for (int i = 1; i < n; ++i) tokens.push_back(3 + (i * 7919) % (vocab - 3));
+  return tokens;
+}
+
+double time_prefill(Model& model, const BenchOptions& o) {
+  const auto prompt = bench_prompt(o.prompt_tokens, model.config().vocab_size);
+  model.prefill(0, prompt);  // warm-up: page in the KV cache and weights
+  std::vector<double> rates;
+  for (int r = 0; r < o.repeats; ++r) {
+    const auto start = Clock::now();
+    model.prefill(0, prompt);
+    rates.push_back(o.prompt_tokens / seconds_since(start));
+  }
+  return median(rates);
+}
+
+// Greedy decode of `batch` sequences from position prompt_tokens; median tokens/s over repeats.
+double time_decode(Model& model, const BenchOptions& o, int batch) {
+  const auto prompt = bench_prompt(o.prompt_tokens, model.config().vocab_size);
+  const int vocab = model.config().vocab_size;
+  std::vector<double> rates;
+  for (int r = 0; r <= o.repeats; ++r) {  // repetition 0 warms up
+    std::vector<Model::Step> steps;
+    for (int s = 0; s < batch; ++s) {
+      auto logits = model.prefill(s, prompt);
+      steps.push_back({s, argmax(logits), o.prompt_tokens});
+    }
+    const auto start = Clock::now();
+    for (int i = 0; i < o.decode_steps; ++i) {
+      auto logits = model.decode(steps);
+      for (int s = 0; s < batch; ++s) {
+        steps[s].token = argmax(logits.subspan(static_cast<std::size_t>(s) * vocab, vocab));
+        ++steps[s].pos;
+      }
+    }
+    if (r > 0) rates.push_back(static_cast<double>(batch) * o.decode_steps / seconds_since(start));
+  }
+  return median(rates);
+}
+
+}  // namespace
+
+Status BenchOptions::validate() const {
+  auto bad = [](std::string what) { return make_error(ErrorCode::InvalidArgument, std::move(what)); };
+  if (presets.empty() || precisions.empty() || threads.empty() || batches.empty())
+    return bad("bench needs at least one preset, precision, thread count and batch size");
+  for (const auto& p : presets) {
+    if (!preset_config(p))
+      return make_error(ErrorCode::InvalidArgument, fmt::format("unknown preset '{}'", p),
+                        fmt::format("use {}", preset_names()));
+  }
+  for (int t : threads) {
+    if (t < 1 || t > 256) return bad(fmt::format("threads must be 1..256, got {}", t));
+  }
+  for (int b : batches) {
+    if (b < 1 || b > 256) return bad(fmt::format("batch must be 1..256, got {}", b));
+  }
+  if (prompt_tokens < 1 || decode_steps < 1 || repeats < 1) return bad("prompt, steps and repeats must be >= 1");
+  for (const auto& p : presets) {
+    if (prompt_tokens + decode_steps > preset_config(p)->seq_len)
+      return bad(fmt::format("prompt {} + steps {} exceed the {} context of {}", prompt_tokens, decode_steps,
+                             preset_config(p)->seq_len, p));
+  }
+  if (bandwidth_bytes < (std::size_t{1} << 20)) return bad("the bandwidth buffer must be at least 1 MiB");
+  return Ok{};
+}
+
+double measure_read_bandwidth(int threads, std::size_t bytes) {
+  const std::size_t words = bytes / sizeof(std::uint64_t);
+  std::unique_ptr<std::uint64_t[]> buffer(new std::uint64_t[words]);
+  ThreadPool pool(threads);
+  const std::size_t per = (words / threads + 7) / 8 * 8;
+  pool.run(threads, [&](int t) {  // first touch by the thread that will read it
+    for (std::size_t i = t * per; i < std::min(words, (t + 1) * per); ++i) buffer[i] = i;
+  });
+  std::vector<std::uint64_t> sums(threads);
+  double best = 0;
+  for (int pass = 0; pass < 4; ++pass) {
+    const auto start = Clock::now();
+    pool.run(threads, [&](int t) {
+      std::uint64_t a = 0, b = 0, c = 0, d = 0;
+      const std::size_t end = std::min(words, (t + 1) * per);
+      for (std::size_t i = t * per; i + 4 <= end; i += 4) {
+        a += buffer[i];
+        b += buffer[i + 1];
+        c += buffer[i + 2];
+        d += buffer[i + 3];
+      }
+      sums[t] = a + b + c + d;  // consumed below so the reads cannot be optimized away
+    });
+    const double elapsed = seconds_since(start);
+    if (sums[0] != 0) best = std::max(best, static_cast<double>(words * sizeof(std::uint64_t)) / elapsed / 1e9);
+  }
+  return best;
+}
+
+Result<std::vector<BenchRow>> run_bench(const BenchOptions& o, const std::function<void(const BenchRow&)>& on_row) {
+  if (auto ok = o.validate(); !ok.ok()) return ok.error();
+  std::vector<BenchRow> rows;
+  const int max_batch = *std::max_element(o.batches.begin(), o.batches.end());
+  for (int threads : o.threads) {
+    const double bandwidth = measure_read_bandwidth(threads, o.bandwidth_bytes);
+    for (const auto& preset : o.presets) {
+      for (Precision precision : o.precisions) {
+        ModelOptions mo;
+        mo.preset = preset;
+        mo.precision = precision;
+        mo.threads = threads;
+        mo.max_sequences = max_batch;
+        mo.seed = o.seed;
+        auto model = load_model(mo);
+        if (!model.ok()) return model.error();
+        Model& m = *model.value();
+        const double prefill = time_prefill(m, o);
+        for (int batch : o.batches) {
+          BenchRow row{preset, precision, std::string(to_string(detect_isa())), threads, batch};
+          row.prefill_tok_s = prefill;
+          row.decode_tok_s = time_decode(m, o, batch);
+          row.bandwidth_gb_s = bandwidth;
+          row.weight_bytes = m.decode_weight_bytes();
+          row.kv_bytes = batch * m.kv_bytes_at(o.prompt_tokens + o.decode_steps / 2);
+          row.roofline_tok_s = batch * bandwidth * 1e9 / static_cast<double>(row.weight_bytes + row.kv_bytes);
+          row.roofline_fraction = row.decode_tok_s / row.roofline_tok_s;
+          if (on_row) on_row(row);
+          rows.push_back(row);
+        }
+      }
+    }
+  }
+  return rows;
+}
+
+}  // namespace deploybench::engine

@@ -1,0 +1,51 @@
+#pragma once
+// `refbot bench`: prefill and decode throughput per preset, precision, thread count and batch
+// size, against the memory roofline measured on this machine in the same run.
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "engine/config.h"
+
+namespace deploybench::engine {
+
+struct BenchOptions {
+  std::vector<std::string> presets{"tiny", "base"};
+  std::vector<Precision> precisions{Precision::Int8, Precision::Fp32};
+  std::vector<int> threads{2};
+  std::vector<int> batches{1, 8};
+  int prompt_tokens = 64;                              // prefill length, also the position decode starts at
+  int decode_steps = 64;                               // decode steps per repetition
+  int repeats = 3;                                     // repetitions; the median is reported
+  std::size_t bandwidth_bytes = std::size_t{1} << 30;  // buffer the bandwidth probe reads
+  std::uint64_t seed = 42;
+  Status validate() const;
+};
+
+struct BenchRow {
+  std::string preset;
+  Precision precision = Precision::Int8;
+  std::string isa;  // kernel path used
+  int threads = 0;
+  int batch = 0;
+  double prefill_tok_s = 0;      // prompt tokens per second (prompt_tokens long)
+  double decode_tok_s = 0;       // aggregate over the batch
+  double bandwidth_gb_s = 0;     // measured DRAM read bandwidth with `threads` threads
+  std::size_t weight_bytes = 0;  // weights read per decode step
+  std::size_t kv_bytes = 0;      // KV cache read per step (all sequences, mean position)
+  double roofline_tok_s = 0;     // batch * bandwidth / (weight_bytes + kv_bytes)
+  double roofline_fraction = 0;  // decode_tok_s / roofline_tok_s
+};
+
+/// Read bandwidth in GB/s (1e9 bytes/s): the best of several passes summing a `bytes` buffer
+/// split across `threads` threads (STREAM-like, read only).
+double measure_read_bandwidth(int threads, std::size_t bytes);
+
+/// Runs every combination; `on_row` sees each row as it completes (for progress output).
+Result<std::vector<BenchRow>> run_bench(const BenchOptions& options,
+                                        const std::function<void(const BenchRow&)>& on_row = {});
+
+}  // namespace deploybench::engine

@@ -1,0 +1,114 @@
+#include "engine/kernels.h"
+
+#include <algorithm>
+
+#include "core/check.h"
+#include "engine/kernels_impl.h"
+#include "engine/thread_pool.h"
+
+namespace deploybench::engine {
+namespace {
+
+detail::F32Rows f32_kernel(Isa isa) {
+  switch (isa) {
+    case Isa::Avx512Vnni:
+      return detail::f32_rows_avx512;
+    case Isa::Avx2:
+      return detail::f32_rows_avx2;
+    default:
+      return detail::f32_rows_portable;
+  }
+}
+
+detail::Q8Rows q8_kernel(Isa isa) {
+  switch (isa) {
+    case Isa::Avx512Vnni:
+      return detail::q8_rows_avx512;
+    case Isa::Avx2:
+      return detail::q8_rows_avx2;
+    default:
+      return detail::q8_rows_portable;
+  }
+}
+
+// Splits the rows of all jobs (concatenated) into tasks of whole 16-row blocks,
+// about 8 per thread so a thread preempted by another process delays the step
+// little.
+template <typename Matrix, typename Input, typename Kernel>
+void run_jobs(ThreadPool& pool, std::span<const MatJob<Matrix>> jobs, const Input& x, Kernel kernel) {
+  int total = 0;
+  for (const auto& job : jobs) {
+    DEPLOYBENCH_CHECK(job.w->cols == x.cols) << "matmul: weight cols " << job.w->cols << " != input cols " << x.cols;
+    total += job.w->rows;
+  }
+  const int per_task = std::max(16, (total / (pool.size() * 8) + 15) / 16 * 16);
+  const int tasks = (total + per_task - 1) / per_task;
+  pool.run(tasks, [&](int task) {
+    int begin = task * per_task;
+    const int end = std::min(total, begin + per_task);
+    int job_start = 0;
+    for (const auto& job : jobs) {
+      const int job_end = job_start + job.w->rows;
+      if (begin < job_end && begin < end) {
+        const int stop = std::min(end, job_end);
+        kernel(*job.w, x, job.out, begin - job_start, stop - job_start);
+        begin = stop;
+      }
+      job_start = job_end;
+    }
+  });
+}
+
+}  // namespace
+
+std::string_view to_string(Isa isa) {
+  switch (isa) {
+    case Isa::Avx512Vnni:
+      return "avx512-vnni";
+    case Isa::Avx2:
+      return "avx2";
+    default:
+      return "portable";
+  }
+}
+
+Isa detect_isa() {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+      __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("fma"))
+    return Isa::Avx512Vnni;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::Avx2;
+#endif
+  return Isa::Portable;
+}
+
+void matmul(ThreadPool& pool, Isa isa, std::span<const MatJob<Fp32Matrix>> jobs, const Fp32Input& x) {
+  run_jobs(pool, jobs, x, f32_kernel(isa));
+}
+
+void matmul(ThreadPool& pool, Isa isa, std::span<const MatJob<Int8Matrix>> jobs, const QuantizedInput& x) {
+  for (const auto& job : jobs) DEPLOYBENCH_CHECK(job.w->group == x.group) << "matmul: group size mismatch";
+  run_jobs(pool, jobs, x, q8_kernel(isa));
+}
+
+VectorOps vector_ops(Isa isa) {
+  switch (isa) {
+    case Isa::Avx512Vnni:
+      return {detail::dot_avx512, detail::axpy_avx512};
+    case Isa::Avx2:
+      return {detail::dot_avx2, detail::axpy_avx2};
+    default:
+      return {detail::dot_portable, detail::axpy_portable};
+  }
+}
+
+void matmul_rows(Isa isa, const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1) {
+  f32_kernel(isa)(w, x, out, r0, r1);
+}
+
+void matmul_rows(Isa isa, const Int8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1) {
+  q8_kernel(isa)(w, x, out, r0, r1);
+}
+
+}  // namespace deploybench::engine

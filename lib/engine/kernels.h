@@ -1,0 +1,50 @@
+#pragma once
+// Matrix kernels, one name overloaded by weight type (no copy-fork of the model
+// per precision). out is batch-major: out[b * w.rows + r] = dot(row r of w,
+// input row b).
+//
+// int8 results are bit-identical on every ISA path: each path computes, per
+// 32-value chunk, exact int32 partial sums of 4 products in 8 lanes, converts
+// them to float, multiplies by (weight scale * input scale) of the chunk's
+// group and adds them into 16 float lanes (even chunks into lanes 0-7, odd
+// chunks into 8-15), then reduces the lanes in one fixed tree.
+#include <span>
+#include <string_view>
+
+#include "engine/matrix.h"
+
+namespace deploybench::engine {
+
+class ThreadPool;
+
+/// Instruction-set path for the kernels, detected at run time.
+enum class Isa { Portable, Avx2, Avx512Vnni };
+std::string_view to_string(Isa isa);
+/// The best path this CPU supports.
+Isa detect_isa();
+
+/// One matrix of a fused matmul: all jobs in a call share the same input.
+template <typename Matrix>
+struct MatJob {
+  const Matrix* w = nullptr;
+  float* out = nullptr;  // input.rows x w->rows
+};
+
+/// Computes every job over all input rows, splitting weight rows across the
+/// pool so each weight row is read once per call whatever the batch size.
+void matmul(ThreadPool& pool, Isa isa, std::span<const MatJob<Fp32Matrix>> jobs, const Fp32Input& x);
+void matmul(ThreadPool& pool, Isa isa, std::span<const MatJob<Int8Matrix>> jobs, const QuantizedInput& x);
+
+/// Single-threaded row-range kernels (rows [r0, r1) of w against every input
+/// row): the units the pool runs, exposed for tests and microbenchmarks.
+void matmul_rows(Isa isa, const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1);
+void matmul_rows(Isa isa, const Int8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1);
+
+/// Float vector helpers for attention over head-sized rows of the KV cache.
+struct VectorOps {
+  float (*dot)(const float* a, const float* b, int n);
+  void (*axpy)(float a, const float* x, float* y, int n);  // y += a * x
+};
+VectorOps vector_ops(Isa isa);
+
+}  // namespace deploybench::engine

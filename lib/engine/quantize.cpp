@@ -1,0 +1,53 @@
+#include "engine/quantize.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/check.h"
+
+namespace deploybench::engine {
+
+void quantize_groups(std::span<const float> x, int group, std::span<std::int8_t> q, std::span<float> scale) {
+  DEPLOYBENCH_CHECK(group > 0 && x.size() % group == 0 && q.size() == x.size() && scale.size() == x.size() / group);
+  const std::size_t groups = x.size() / group;
+  for (std::size_t g = 0; g < groups; ++g) {
+    const float* xs = x.data() + g * group;
+    float max_abs = 0.0f;
+    for (int i = 0; i < group; ++i) max_abs = std::max(max_abs, std::fabs(xs[i]));
+    const float s = max_abs / 127.0f;
+    const float inv = s > 0.0f ? 1.0f / s : 0.0f;
+    scale[g] = s;
+    for (int i = 0; i < group; ++i) q[g * group + i] = static_cast<std::int8_t>(std::lround(xs[i] * inv));
+  }
+}
+
+void quantize_input(const float* x, int rows, int cols, int group, QuantizedInput& out) {
+  const std::size_t n = static_cast<std::size_t>(rows) * cols;
+  out.rows = rows;
+  out.cols = cols;
+  out.group = group;
+  out.q.resize(n);
+  out.scale.resize(n / group);
+  out.offset.resize(n / 4);
+  quantize_groups({x, n}, group, out.q, out.scale);
+  for (std::size_t i = 0; i < n / 4; ++i) {
+    const std::int8_t* v = out.q.data() + 4 * i;
+    out.offset[i] = 128 * (v[0] + v[1] + v[2] + v[3]);
+  }
+}
+
+void dequantize_row(const Int8Matrix& m, int row, std::span<float> out) {
+  DEPLOYBENCH_CHECK(static_cast<int>(out.size()) == m.cols);
+  const std::int8_t* q = m.q + static_cast<std::size_t>(row) * m.cols;
+  const float* s = m.scale + static_cast<std::size_t>(row) * (m.cols / m.group);
+  for (int i = 0; i < m.cols; ++i) out[i] = q[i] * s[i / m.group];
+}
+
+int choose_group_size(std::span<const int> widths) {
+  for (int g : {64, 32}) {
+    if (std::all_of(widths.begin(), widths.end(), [g](int w) { return w % g == 0; })) return g;
+  }
+  return 0;
+}
+
+}  // namespace deploybench::engine

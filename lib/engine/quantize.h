@@ -1,0 +1,27 @@
+#pragma once
+// Symmetric group-wise int8 quantization (llama2.c runq.c's Q8_0): each group
+// of `group` consecutive values shares scale = max|x| / 127, and q = round(x /
+// scale) in [-127, 127].
+#include <cstdint>
+#include <span>
+
+#include "engine/matrix.h"
+
+namespace deploybench::engine {
+
+/// Quantizes `x` (length a multiple of `group`) into `q` and one scale per
+/// group.
+void quantize_groups(std::span<const float> x, int group, std::span<std::int8_t> q, std::span<float> scale);
+
+/// Quantizes `rows` activation rows of `cols` floats into `out` (resizing it),
+/// with `group`.
+void quantize_input(const float* x, int rows, int cols, int group, QuantizedInput& out);
+
+/// Writes row `row` of `m`, dequantized, into `out` (m.cols floats).
+void dequantize_row(const Int8Matrix& m, int row, std::span<float> out);
+
+/// The largest of 64 and 32 that divides every width in `widths`; 0 if none
+/// does.
+int choose_group_size(std::span<const int> widths);
+
+}  // namespace deploybench::engine

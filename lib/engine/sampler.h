@@ -1,0 +1,36 @@
+#pragma once
+// Picks the next token from logits: greedy, temperature, top-p (nucleus);
+// seeded.
+#include <cstdint>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "core/rng.h"
+
+namespace deploybench::engine {
+
+struct SamplerOptions {
+  float temperature = 0;  // 0: greedy (argmax)
+  float top_p = 1;        // 1: sample from the whole distribution
+  std::uint64_t seed = 0;
+};
+
+/// One sampler per sequence: the same seed and logits give the same tokens.
+class Sampler {
+ public:
+  explicit Sampler(SamplerOptions options);
+  int sample(std::span<const float> logits);
+
+ private:
+  int sample_top_p(std::span<const float> probs, float coin);
+  SamplerOptions options_;
+  Rng rng_;
+  std::vector<float> probs_;
+  std::vector<std::pair<float, int>> candidates_;
+};
+
+/// Index of the largest value (the first on ties).
+int argmax(std::span<const float> values);
+
+}  // namespace deploybench::engine

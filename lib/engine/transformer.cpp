@@ -1,0 +1,246 @@
+#include "engine/transformer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "core/check.h"
+#include "engine/quantize.h"
+
+namespace deploybench::engine {
+namespace {
+
+// Prompt tokens per forward pass in prefill: a matrix-matrix product of this
+// many rows.
+constexpr int kPrefillChunk = 64;
+
+void rmsnorm(float* out, const float* x, const float* weight, int n) {
+  float ss = 0.0f;
+  for (int i = 0; i < n; ++i) ss += x[i] * x[i];
+  const float inv = 1.0f / std::sqrt(ss / static_cast<float>(n) + 1e-5f);
+  for (int i = 0; i < n; ++i) out[i] = weight[i] * (x[i] * inv);
+}
+
+void softmax(float* x, int n) {
+  const float max = *std::max_element(x, x + n);
+  float sum = 0.0f;
+  for (int i = 0; i < n; ++i) {
+    x[i] = std::exp(x[i] - max);
+    sum += x[i];
+  }
+  for (int i = 0; i < n; ++i) x[i] /= sum;
+}
+
+// Rotates consecutive pairs of each head-sized block of `v` (width n) by the
+// angles of `pos`.
+void rotate(float* v, int n, int head_size, const float* cos, const float* sin) {
+  for (int i = 0; i < n; i += 2) {
+    const int f = (i % head_size) / 2;
+    const float v0 = v[i], v1 = v[i + 1];
+    v[i] = v0 * cos[f] - v1 * sin[f];
+    v[i + 1] = v0 * sin[f] + v1 * cos[f];
+  }
+}
+
+}  // namespace
+
+template <typename Matrix>
+Transformer<Matrix>::Transformer(Weights<Matrix> weights, const ModelOptions& options, bool synthetic, Isa isa)
+    : w_(std::move(weights)),
+      synthetic_(synthetic),
+      isa_(isa),
+      vec_(vector_ops(isa)),
+      max_sequences_(std::max(1, options.max_sequences)),
+      max_rows_(std::max(max_sequences_, kPrefillChunk)),
+      label_(synthetic ? options.preset : options.checkpoint.filename().string()),
+      pool_(std::max(1, options.threads)) {
+  const Config& c = w_.config;
+  const auto rows = static_cast<std::size_t>(max_rows_);
+  x_.resize(rows * c.dim);
+  xb_.resize(rows * std::max(c.dim, c.hidden_dim));
+  xb2_.resize(rows * c.dim);
+  q_.resize(rows * c.dim);
+  k_.resize(rows * c.kv_dim());
+  v_.resize(rows * c.kv_dim());
+  hb_.resize(rows * c.hidden_dim);
+  hb2_.resize(rows * c.hidden_dim);
+  att_.resize(rows * c.n_heads * static_cast<std::size_t>(c.seq_len));
+  logits_.resize(static_cast<std::size_t>(max_sequences_) * c.vocab_size);
+  const int half = c.head_size() / 2;
+  rope_cos_.resize(static_cast<std::size_t>(c.seq_len) * half);
+  rope_sin_.resize(rope_cos_.size());
+  for (int pos = 0; pos < c.seq_len; ++pos) {
+    for (int f = 0; f < half; ++f) {
+      // llama2.c: freq = 1 / 10000^(2f / head_size)
+      const float freq = 1.0f / std::pow(10000.0f, static_cast<float>(2 * f) / static_cast<float>(c.head_size()));
+      const float angle = static_cast<float>(pos) * freq;
+      rope_cos_[static_cast<std::size_t>(pos) * half + f] = std::cos(angle);
+      rope_sin_[static_cast<std::size_t>(pos) * half + f] = std::sin(angle);
+    }
+  }
+  const std::size_t cache = static_cast<std::size_t>(c.n_layers) * max_sequences_ * c.seq_len * c.kv_dim();
+  key_cache_.reset(new float[cache]);
+  value_cache_.reset(new float[cache]);
+}
+
+template <typename Matrix>
+Precision Transformer<Matrix>::precision() const {
+  return std::is_same_v<Matrix, Int8Matrix> ? Precision::Int8 : Precision::Fp32;
+}
+
+template <typename Matrix>
+std::string Transformer<Matrix>::description() const {
+  return fmt::format("{} {} ({:.1f}M params, {}, {} kernels, {} threads)", label_, to_string(precision()),
+                     static_cast<double>(w_.config.parameters()) / 1e6, synthetic_ ? "synthetic" : "checkpoint",
+                     to_string(isa_), pool_.size());
+}
+
+template <typename Matrix>
+std::size_t Transformer<Matrix>::decode_weight_bytes() const {
+  return engine::decode_weight_bytes(w_);
+}
+
+template <typename Matrix>
+std::size_t Transformer<Matrix>::kv_bytes_at(int pos) const {
+  const Config& c = w_.config;
+  return 2 * sizeof(float) * static_cast<std::size_t>(c.n_layers) * (pos + 1) * c.kv_dim();
+}
+
+template <typename Matrix>
+float* Transformer<Matrix>::key_at(int layer, int slot, int pos) const {
+  const Config& c = w_.config;
+  return key_cache_.get() + ((static_cast<std::size_t>(layer) * max_sequences_ + slot) * c.seq_len + pos) * c.kv_dim();
+}
+
+template <typename Matrix>
+float* Transformer<Matrix>::value_at(int layer, int slot, int pos) const {
+  return value_cache_.get() + (key_at(layer, slot, pos) - key_cache_.get());
+}
+
+template <typename Matrix>
+void Transformer<Matrix>::prepare(const float* x, int rows, int cols) {
+  if constexpr (std::is_same_v<Matrix, Int8Matrix>) {
+    quantize_input(x, rows, cols, w_.embedding.group, input_);
+  } else {
+    input_ = Fp32Input{x, rows, cols};
+  }
+}
+
+template <typename Matrix>
+std::span<const float> Transformer<Matrix>::prefill(int slot, std::span<const int> tokens) {
+  const Config& c = w_.config;
+  DEPLOYBENCH_CHECK(slot >= 0 && slot < max_sequences_) << "prefill: slot " << slot;
+  DEPLOYBENCH_CHECK(!tokens.empty() && static_cast<int>(tokens.size()) <= c.seq_len)
+      << "prefill: " << tokens.size() << " tokens, context " << c.seq_len;
+  std::vector<Step> rows;
+  const int n = static_cast<int>(tokens.size());
+  for (int start = 0; start < n; start += kPrefillChunk) {
+    const int end = std::min(n, start + kPrefillChunk);
+    rows.clear();
+    for (int i = start; i < end; ++i) rows.push_back(Step{slot, tokens[i], i});
+    forward(rows, end == n ? 1 : 0);
+  }
+  return {logits_.data(), static_cast<std::size_t>(c.vocab_size)};
+}
+
+template <typename Matrix>
+std::span<const float> Transformer<Matrix>::decode(std::span<const Step> steps) {
+  const int batch = static_cast<int>(steps.size());
+  DEPLOYBENCH_CHECK(batch >= 1 && batch <= max_sequences_) << "decode: batch " << batch;
+  for (int i = 0; i < batch; ++i) {
+    DEPLOYBENCH_CHECK(steps[i].slot >= 0 && steps[i].slot < max_sequences_) << "decode: slot " << steps[i].slot;
+    for (int j = 0; j < i; ++j) DEPLOYBENCH_CHECK(steps[i].slot != steps[j].slot) << "decode: duplicate slot";
+  }
+  forward(steps, batch);
+  return {logits_.data(), static_cast<std::size_t>(batch) * w_.config.vocab_size};
+}
+
+template <typename Matrix>
+void Transformer<Matrix>::forward(std::span<const Step> rows, int logit_rows) {
+  const Config& c = w_.config;
+  const int batch = static_cast<int>(rows.size());
+  for (int b = 0; b < batch; ++b) {
+    DEPLOYBENCH_CHECK(rows[b].token >= 0 && rows[b].token < c.vocab_size) << "token " << rows[b].token;
+    DEPLOYBENCH_CHECK(rows[b].pos >= 0 && rows[b].pos < c.seq_len) << "position " << rows[b].pos;
+    embed(w_.embedding, rows[b].token,
+          {x_.data() + static_cast<std::size_t>(b) * c.dim, static_cast<std::size_t>(c.dim)});
+  }
+  for (int l = 0; l < c.n_layers; ++l) {
+    attention_block(l, rows);
+    ffn_block(l, batch);
+  }
+  if (logit_rows == 0) return;
+  const int first = batch - logit_rows;
+  for (int b = first; b < batch; ++b) {
+    rmsnorm(xb_.data() + static_cast<std::size_t>(b - first) * c.dim, x_.data() + static_cast<std::size_t>(b) * c.dim,
+            w_.rms_final, c.dim);
+  }
+  prepare(xb_.data(), logit_rows, c.dim);
+  run({{&w_.classifier, logits_.data()}});
+}
+
+template <typename Matrix>
+void Transformer<Matrix>::attention_block(int l, std::span<const Step> rows) {
+  const Config& c = w_.config;
+  const LayerWeights<Matrix>& L = w_.layers[l];
+  const int batch = static_cast<int>(rows.size()), dim = c.dim, kv_dim = c.kv_dim(), half = c.head_size() / 2;
+  for (int b = 0; b < batch; ++b) rmsnorm(xb_.data() + b * dim, x_.data() + b * dim, L.rms_att, dim);
+  prepare(xb_.data(), batch, dim);
+  run({{&L.wq, q_.data()}, {&L.wk, k_.data()}, {&L.wv, v_.data()}});
+  for (int b = 0; b < batch; ++b) {
+    const float* cos = rope_cos_.data() + static_cast<std::size_t>(rows[b].pos) * half;
+    const float* sin = rope_sin_.data() + static_cast<std::size_t>(rows[b].pos) * half;
+    rotate(q_.data() + b * dim, dim, c.head_size(), cos, sin);
+    rotate(k_.data() + b * kv_dim, kv_dim, c.head_size(), cos, sin);
+    std::memcpy(key_at(l, rows[b].slot, rows[b].pos), k_.data() + b * kv_dim, sizeof(float) * kv_dim);
+    std::memcpy(value_at(l, rows[b].slot, rows[b].pos), v_.data() + b * kv_dim, sizeof(float) * kv_dim);
+  }
+  // Every row's keys are in the cache before any row attends: prefill rows see
+  // their prefix.
+  pool_.run(batch * c.n_heads, [&](int task) {
+    const int b = task / c.n_heads, h = task % c.n_heads;
+    attend(l, rows[b], q_.data() + b * dim, xb_.data() + b * dim,
+           att_.data() + static_cast<std::size_t>(task) * c.seq_len, h);
+  });
+  prepare(xb_.data(), batch, dim);
+  run({{&L.wo, xb2_.data()}});
+  for (std::size_t i = 0; i < static_cast<std::size_t>(batch) * dim; ++i) x_[i] += xb2_[i];
+}
+
+template <typename Matrix>
+void Transformer<Matrix>::attend(int l, const Step& row, const float* q, float* out, float* att, int h) const {
+  const Config& c = w_.config;
+  const int hs = c.head_size(), kv_head = h / (c.n_heads / c.n_kv_heads);
+  const float* qh = q + h * hs;
+  const float inv_sqrt = 1.0f / std::sqrt(static_cast<float>(hs));
+  for (int t = 0; t <= row.pos; ++t) att[t] = vec_.dot(qh, key_at(l, row.slot, t) + kv_head * hs, hs) * inv_sqrt;
+  softmax(att, row.pos + 1);
+  float* oh = out + h * hs;
+  std::fill(oh, oh + hs, 0.0f);
+  for (int t = 0; t <= row.pos; ++t) vec_.axpy(att[t], value_at(l, row.slot, t) + kv_head * hs, oh, hs);
+}
+
+template <typename Matrix>
+void Transformer<Matrix>::ffn_block(int l, int batch) {
+  const Config& c = w_.config;
+  const LayerWeights<Matrix>& L = w_.layers[l];
+  const int dim = c.dim;
+  for (int b = 0; b < batch; ++b) rmsnorm(xb_.data() + b * dim, x_.data() + b * dim, L.rms_ffn, dim);
+  prepare(xb_.data(), batch, dim);
+  run({{&L.w1, hb_.data()}, {&L.w3, hb2_.data()}});
+  // SwiGLU: silu(w1 x) * (w3 x)
+  for (std::size_t i = 0; i < static_cast<std::size_t>(batch) * c.hidden_dim; ++i) {
+    const float g = hb_[i];
+    hb_[i] = g / (1.0f + std::exp(-g)) * hb2_[i];
+  }
+  prepare(hb_.data(), batch, c.hidden_dim);
+  run({{&L.w2, xb_.data()}});
+  for (std::size_t i = 0; i < static_cast<std::size_t>(batch) * dim; ++i) x_[i] += xb_[i];
+}
+
+template class Transformer<Fp32Matrix>;
+template class Transformer<Int8Matrix>;
+
+}  // namespace deploybench::engine

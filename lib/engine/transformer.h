@@ -1,0 +1,74 @@
+#pragma once
+// The llama-architecture forward pass over a batch of (slot, token, position)
+// rows, one template over the weight matrix type (internal to lib/engine; the
+// public interface is model.h).
+#include <memory>
+#include <type_traits>
+#include <vector>
+
+#include "engine/kernels.h"
+#include "engine/model.h"
+#include "engine/thread_pool.h"
+#include "engine/weights.h"
+
+namespace deploybench::engine {
+
+template <typename Matrix>
+using InputFor = std::conditional_t<std::is_same_v<Matrix, Int8Matrix>, QuantizedInput, Fp32Input>;
+
+template <typename Matrix>
+class Transformer final : public Model {
+ public:
+  /// `isa` selects the kernel path (detect_isa() in production; tests force
+  /// each path).
+  Transformer(Weights<Matrix> weights, const ModelOptions& options, bool synthetic, Isa isa);
+
+  const Config& config() const override { return w_.config; }
+  Precision precision() const override;
+  bool synthetic() const override { return synthetic_; }
+  std::string description() const override;
+  int max_sequences() const override { return max_sequences_; }
+  int threads() const override { return pool_.size(); }
+  std::size_t decode_weight_bytes() const override;
+  std::size_t kv_bytes_at(int pos) const override;
+  std::span<const float> prefill(int slot, std::span<const int> tokens) override;
+  std::span<const float> decode(std::span<const Step> steps) override;
+
+  const Weights<Matrix>& weights() const { return w_; }
+
+ private:
+  // Runs every row through the network; computes logits for the last
+  // `logit_rows` rows.
+  void forward(std::span<const Step> rows, int logit_rows);
+  void attention_block(int layer, std::span<const Step> rows);
+  void ffn_block(int layer, int rows);
+  void attend(int layer, const Step& row, const float* q, float* out, float* att, int head) const;
+  void prepare(const float* x, int rows, int cols);
+  template <std::size_t N>
+  void run(const MatJob<Matrix> (&jobs)[N]) {
+    matmul(pool_, isa_, std::span<const MatJob<Matrix>>(jobs, N), input_);
+  }
+  float* key_at(int layer, int slot, int pos) const;
+  float* value_at(int layer, int slot, int pos) const;
+
+  Weights<Matrix> w_;
+  bool synthetic_;
+  Isa isa_;
+  VectorOps vec_;
+  int max_sequences_;
+  int max_rows_;  // rows per forward: max(max_sequences, prefill chunk)
+  std::string label_;
+  ThreadPool pool_;
+  // Activations, rows x width (see forward()).
+  std::vector<float> x_, xb_, xb2_, q_, k_, v_, hb_, hb2_, att_, logits_;
+  InputFor<Matrix> input_;
+  std::vector<float> rope_cos_, rope_sin_;  // seq_len x head_size/2
+  // KV cache, [layer][slot][pos][kv_dim]; allocated untouched so pages fault in
+  // as used.
+  std::unique_ptr<float[]> key_cache_, value_cache_;
+};
+
+extern template class Transformer<Fp32Matrix>;
+extern template class Transformer<Int8Matrix>;
+
+}  // namespace deploybench::engine

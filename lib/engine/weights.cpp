@@ -1,0 +1,123 @@
+#include "engine/weights.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "core/rng.h"
+#include "engine/quantize.h"
+
+namespace deploybench::engine {
+
+void embed(const Fp32Matrix& m, int token, std::span<float> out) {
+  std::memcpy(out.data(), m.data + static_cast<std::size_t>(token) * m.cols, sizeof(float) * m.cols);
+}
+
+void embed(const Int8Matrix& m, int token, std::span<float> out) { dequantize_row(m, token, out); }
+
+std::size_t matrix_bytes(const Fp32Matrix& m) { return sizeof(float) * static_cast<std::size_t>(m.rows) * m.cols; }
+
+std::size_t matrix_bytes(const Int8Matrix& m) {
+  const std::size_t n = static_cast<std::size_t>(m.rows) * m.cols;
+  return n + sizeof(float) * (n / m.group);
+}
+
+template <typename Matrix>
+std::size_t decode_weight_bytes(const Weights<Matrix>& w) {
+  const Config& c = w.config;
+  std::size_t bytes = matrix_bytes(w.classifier) + matrix_bytes(w.embedding) / c.vocab_size;
+  for (const auto& l : w.layers) {
+    for (const Matrix* m : {&l.wq, &l.wk, &l.wv, &l.wo, &l.w1, &l.w2, &l.w3}) bytes += matrix_bytes(*m);
+  }
+  return bytes + sizeof(float) * c.dim * (2 * c.n_layers + 1);
+}
+template std::size_t decode_weight_bytes(const Weights<Fp32Matrix>&);
+template std::size_t decode_weight_bytes(const Weights<Int8Matrix>&);
+
+namespace {
+
+// Uniform values in [-limit, limit) from `rng`; 24 random bits each, fast
+// enough for 110M values.
+std::shared_ptr<std::vector<float>> uniform_tensor(Rng& rng, std::size_t n, float limit) {
+  auto t = std::make_shared<std::vector<float>>(n);
+  for (float& v : *t) v = (static_cast<float>(rng.next_u64() >> 40) * 0x1p-24f * 2.0f - 1.0f) * limit;
+  return t;
+}
+
+template <typename T>
+const T* keep(std::vector<std::shared_ptr<const void>>& storage, std::shared_ptr<std::vector<T>> t) {
+  storage.push_back(t);
+  return t->data();
+}
+
+}  // namespace
+
+Weights<Fp32Matrix> make_synthetic_fp32(const Config& c, std::uint64_t seed) {
+  Weights<Fp32Matrix> w;
+  w.config = c;
+  Rng rng(derive_seed(seed, "synthetic-weights"));
+  // Logits = embedding . normalized state: a std of 2 / sqrt(dim) per entry
+  // gives logits of std ~2.
+  const float emb_limit = std::sqrt(3.0f) * 2.0f / std::sqrt(static_cast<float>(c.dim));
+  auto linear = [&](int rows, int cols, float gain) {
+    const float limit = gain * std::sqrt(3.0f / static_cast<float>(cols));  // std = gain / sqrt(fan_in)
+    return Fp32Matrix{keep(w.storage, uniform_tensor(rng, static_cast<std::size_t>(rows) * cols, limit)), rows, cols};
+  };
+  w.embedding =
+      Fp32Matrix{keep(w.storage, uniform_tensor(rng, static_cast<std::size_t>(c.vocab_size) * c.dim, emb_limit)),
+                 c.vocab_size, c.dim};
+  auto ones = std::make_shared<std::vector<float>>(static_cast<std::size_t>(c.dim) * (2 * c.n_layers + 1), 1.0f);
+  const float* norms = keep(w.storage, ones);
+  // Residual branches scaled by 1/sqrt(2 n_layers) so the residual stream stays
+  // O(1) in depth.
+  const float residual_gain = 1.0f / std::sqrt(2.0f * static_cast<float>(c.n_layers));
+  for (int l = 0; l < c.n_layers; ++l) {
+    LayerWeights<Fp32Matrix> layer;
+    layer.rms_att = norms + static_cast<std::size_t>(2 * l) * c.dim;
+    layer.rms_ffn = norms + static_cast<std::size_t>(2 * l + 1) * c.dim;
+    layer.wq = linear(c.dim, c.dim, 1.0f);
+    layer.wk = linear(c.kv_dim(), c.dim, 1.0f);
+    layer.wv = linear(c.kv_dim(), c.dim, 1.0f);
+    layer.wo = linear(c.dim, c.dim, residual_gain);
+    layer.w1 = linear(c.hidden_dim, c.dim, 1.0f);
+    layer.w2 = linear(c.dim, c.hidden_dim, residual_gain);
+    layer.w3 = linear(c.hidden_dim, c.dim, 1.0f);
+    w.layers.push_back(layer);
+  }
+  w.rms_final = norms + static_cast<std::size_t>(2 * c.n_layers) * c.dim;
+  w.classifier = c.shared_classifier ? w.embedding : linear(c.vocab_size, c.dim, 1.0f);
+  return w;
+}
+
+Weights<Int8Matrix> quantize_weights(const Weights<Fp32Matrix>& f, int group) {
+  Weights<Int8Matrix> w;
+  w.config = f.config;
+  const Config& c = f.config;
+  auto quantize = [&](const Fp32Matrix& m) {
+    const std::size_t n = static_cast<std::size_t>(m.rows) * m.cols;
+    auto q = std::make_shared<std::vector<std::int8_t>>(n);
+    auto s = std::make_shared<std::vector<float>>(n / group);
+    quantize_groups({m.data, n}, group, *q, *s);
+    return Int8Matrix{keep(w.storage, q), keep(w.storage, s), m.rows, m.cols, group};
+  };
+  // Norms stay fp32; copy them so the fp32 weights can be freed.
+  auto norms = std::make_shared<std::vector<float>>();
+  for (const auto& l : f.layers) {
+    norms->insert(norms->end(), l.rms_att, l.rms_att + c.dim);
+    norms->insert(norms->end(), l.rms_ffn, l.rms_ffn + c.dim);
+  }
+  norms->insert(norms->end(), f.rms_final, f.rms_final + c.dim);
+  const float* n = keep(w.storage, norms);
+  w.embedding = quantize(f.embedding);
+  for (std::size_t l = 0; l < f.layers.size(); ++l) {
+    const auto& src = f.layers[l];
+    w.layers.push_back(LayerWeights<Int8Matrix>{n + 2 * l * c.dim, quantize(src.wq), quantize(src.wk), quantize(src.wv),
+                                                quantize(src.wo), n + (2 * l + 1) * c.dim, quantize(src.w1),
+                                                quantize(src.w3), quantize(src.w2)});
+  }
+  w.rms_final = n + 2 * f.layers.size() * c.dim;
+  w.classifier = c.shared_classifier ? w.embedding : quantize(f.classifier);
+  return w;
+}
+
+}  // namespace deploybench::engine

@@ -1,0 +1,65 @@
+// report.md: headline, summary table, validity notes, overhead breakdown and lifecycle, sized
+// for a pull-request comment.
+#include <fmt/format.h>
+
+#include "report/overhead.h"
+#include "report/render_parts.h"
+#include "report/table.h"
+
+namespace deploybench::report {
+namespace {
+
+std::string md_cell(const std::string& text) {
+  std::string out;
+  for (const char ch : text) {
+    if (ch == '|') out += '\\';
+    out += ch;
+  }
+  return out;
+}
+
+std::string md_table(const std::vector<std::string>& headers, const std::vector<bool>& numeric,
+                     const std::vector<std::vector<std::string>>& rows) {
+  std::string out = "|";
+  for (const auto& h : headers) out += fmt::format(" {} |", md_cell(h));
+  out += "\n|";
+  for (std::size_t i = 0; i < headers.size(); ++i) out += numeric[i] ? "---:|" : "---|";
+  out += "\n";
+  for (const auto& row : rows) {
+    out += "|";
+    for (const auto& cell : row) out += fmt::format(" {} |", md_cell(cell));
+    out += "\n";
+  }
+  return out;
+}
+
+std::string overhead_section(const result::ResultSet& results) {
+  const auto rows = attribute_overhead(results);
+  if (rows.empty()) return {};
+  const Table t = overhead_table(rows);
+  std::string out =
+      fmt::format("\n### Overhead against the local process\n\n{}\n", md_table(t.headers, t.numeric, t.rows));
+  for (const auto& row : rows)
+    if (row.metric == "ttft_p50" || row.metric == "e2e_p50") out += fmt::format("- {}\n", overhead_sentence(row));
+  return out;
+}
+
+}  // namespace
+
+std::string render_markdown(const result::ResultSet& results) {
+  const auto& m = results.manifest;
+  std::string out = fmt::format("## deploybench: {} (run {})\n\n", m.scenario_name, m.run_id);
+  out += fmt::format("{}\n\n", manifest_line(m));
+  const Table summary = make_summary_table(results);
+  out += md_table(summary.headers, summary.numeric, summary.rows);
+  std::string notes;
+  for (const auto& c : results.cells)
+    for (const auto& reason : c.validity.reasons) notes += fmt::format("- `{}`: {}\n", cell_label(c), reason);
+  if (!notes.empty()) out += fmt::format("\n### Validity warnings\n\n{}", notes);
+  out += overhead_section(results);
+  const Table life = lifecycle_table(results);
+  if (!life.rows.empty()) out += fmt::format("\n### Lifecycle\n\n{}", md_table(life.headers, life.numeric, life.rows));
+  return out;
+}
+
+}  // namespace deploybench::report

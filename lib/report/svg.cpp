@@ -1,0 +1,206 @@
+#include "report/svg.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace deploybench::report::svg {
+namespace {
+
+constexpr double kW = 720, kH = 320, kLeft = 70, kRight = 160, kTop = 36, kBottom = 50;
+constexpr const char* kPalette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                                    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+
+const char* color(std::size_t i) { return kPalette[i % std::size(kPalette)]; }
+
+std::string tick_text(double v) {
+  if (v == std::floor(v) && std::fabs(v) < 1e9) return fmt::format("{:.0f}", v);
+  return fmt::format("{:.3g}", v);
+}
+
+// Maps data ranges to the plot area; y grows upwards.
+struct Frame {
+  double x0, x1, y0, y1;
+  double px(double x) const { return kLeft + (x - x0) / (x1 - x0) * (kW - kLeft - kRight); }
+  double py(double y) const { return kH - kBottom - (y - y0) / (y1 - y0) * (kH - kTop - kBottom); }
+};
+
+std::pair<double, double> padded_range(double lo, double hi) {
+  lo = std::min(lo, 0.0);
+  if (hi <= lo) hi = lo + 1;
+  const auto ticks = nice_ticks(lo, hi);
+  return {std::min(lo, ticks.front()), std::max(hi, ticks.back())};
+}
+
+std::string open_svg(const std::string& title) {
+  return fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" class=\"chart\">\n"
+      "<title>{}</title>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n"
+      "<text x=\"{}\" y=\"22\" font-size=\"15\" font-weight=\"bold\">{}</text>\n",
+      kW, kH, escape_xml(title), kLeft, escape_xml(title));
+}
+
+std::string y_axis(const Frame& f, const std::string& label) {
+  std::string out;
+  for (double t : nice_ticks(f.y0, f.y1)) {
+    out += fmt::format("<line x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#ddd\"/>\n", kLeft,
+                       kW - kRight, f.py(t), f.py(t));
+    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"11\" text-anchor=\"end\">{}</text>\n", kLeft - 6,
+                       f.py(t) + 4, tick_text(t));
+  }
+  out += fmt::format(
+      "<text transform=\"translate(16,{:.1f}) rotate(-90)\" font-size=\"12\" text-anchor=\"middle\">{}</text>\n",
+      (kTop + kH - kBottom) / 2, escape_xml(label));
+  return out;
+}
+
+std::string x_axis_ticks(const Frame& f, const std::string& label) {
+  std::string out;
+  for (double t : nice_ticks(f.x0, f.x1))
+    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"11\" text-anchor=\"middle\">{}</text>\n", f.px(t),
+                       kH - kBottom + 16, tick_text(t));
+  out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"12\" text-anchor=\"middle\">{}</text>\n",
+                     (kLeft + kW - kRight) / 2, kH - 8, escape_xml(label));
+  return out;
+}
+
+std::string legend(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const double y = kTop + 8 + 18.0 * static_cast<double>(i);
+    out += fmt::format("<rect x=\"{}\" y=\"{:.1f}\" width=\"12\" height=\"12\" fill=\"{}\"/>\n", kW - kRight + 12,
+                       y - 10, color(i));
+    out += fmt::format("<text x=\"{}\" y=\"{:.1f}\" font-size=\"11\">{}</text>\n", kW - kRight + 28, y,
+                       escape_xml(names[i]));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string escape_xml(const std::string& text) {
+  std::string out;
+  for (const char ch : text) {
+    switch (ch) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += ch;
+    }
+  }
+  return out;
+}
+
+std::vector<double> nice_ticks(double lo, double hi) {
+  if (!(hi > lo)) hi = lo + 1;
+  const double raw = (hi - lo) / 5;
+  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+  double step = mag;
+  for (double m : {1.0, 2.0, 5.0, 10.0})
+    if (m * mag >= raw) {
+      step = m * mag;
+      break;
+    }
+  std::vector<double> ticks;
+  for (double t = std::floor(lo / step) * step; t <= hi + step * 0.999; t += step) ticks.push_back(t + 0.0);
+  return ticks;
+}
+
+std::string line_chart(const std::string& title, const std::string& x_label, const std::string& y_label,
+                       const std::vector<Series>& series) {
+  double xmax = 0, ymax = 0, xmin = 0, ymin = 0;
+  for (const auto& s : series)
+    for (const auto& [x, y] : s.points) {
+      xmax = std::max(xmax, x), ymax = std::max(ymax, y), xmin = std::min(xmin, x), ymin = std::min(ymin, y);
+    }
+  const auto [x0, x1] = padded_range(xmin, xmax);
+  const auto [y0, y1] = padded_range(ymin, ymax);
+  const Frame f{x0, x1, y0, y1};
+  std::string out = open_svg(title) + y_axis(f, y_label) + x_axis_ticks(f, x_label);
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    names.push_back(series[i].name);
+    std::string pts;
+    for (const auto& [x, y] : series[i].points) pts += fmt::format("{:.1f},{:.1f} ", f.px(x), f.py(y));
+    out += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>\n", color(i), pts);
+    for (const auto& [x, y] : series[i].points)
+      out +=
+          fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"{}\"><title>{}: {}, {}</title></circle>\n",
+                      f.px(x), f.py(y), color(i), escape_xml(series[i].name), tick_text(x), tick_text(y));
+  }
+  return out + legend(names) + "</svg>\n";
+}
+
+std::string bar_chart(const std::string& title, const std::string& y_label, const std::vector<std::string>& series,
+                      const std::vector<BarGroup>& groups) {
+  double ymax = 0;
+  for (const auto& g : groups)
+    for (double v : g.values) ymax = std::max(ymax, v);
+  const auto [y0, y1] = padded_range(0, ymax);
+  const Frame f{0, 1, y0, y1};
+  std::string out = open_svg(title) + y_axis(f, y_label);
+  const double plot_w = kW - kLeft - kRight,
+               group_w = plot_w / static_cast<double>(std::max<std::size_t>(groups.size(), 1));
+  const double bar_w = group_w * 0.8 / static_cast<double>(std::max<std::size_t>(series.size(), 1));
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const double gx = kLeft + group_w * static_cast<double>(g) + group_w * 0.1;
+    for (std::size_t s = 0; s < groups[g].values.size(); ++s) {
+      const double v = groups[g].values[s], top = f.py(v);
+      out += fmt::format(
+          "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"><title>{} {}: "
+          "{}</title></rect>\n",
+          gx + bar_w * static_cast<double>(s), top, bar_w, f.py(0) - top, color(s), escape_xml(groups[g].label),
+          escape_xml(series[s]), tick_text(v));
+    }
+    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"10\" text-anchor=\"middle\">{}</text>\n",
+                       gx + group_w * 0.4, kH - kBottom + 14, escape_xml(groups[g].label));
+  }
+  return out + legend(series) + "</svg>\n";
+}
+
+std::string stacked_bar_chart(const std::string& title, const std::string& x_label,
+                              const std::vector<std::string>& segments, const std::vector<BarGroup>& bars) {
+  double lo = 0, hi = 0;
+  for (const auto& b : bars) {
+    double pos = 0, neg = 0;
+    for (double v : b.values) (v >= 0 ? pos : neg) += v;
+    hi = std::max(hi, pos), lo = std::min(lo, neg);
+  }
+  const auto [x0, x1] = padded_range(lo, hi);
+  const Frame f{x0, x1, 0, 1};
+  std::string out = open_svg(title) + x_axis_ticks(f, x_label);
+  const double row_h = (kH - kTop - kBottom) / static_cast<double>(std::max<std::size_t>(bars.size(), 1));
+  for (std::size_t b = 0; b < bars.size(); ++b) {
+    const double y = kTop + row_h * static_cast<double>(b) + row_h * 0.15, h = row_h * 0.7;
+    double pos = 0, neg = 0;
+    for (std::size_t s = 0; s < bars[b].values.size(); ++s) {
+      const double v = bars[b].values[s];
+      double& edge = v >= 0 ? pos : neg;
+      const double a = f.px(edge), z = f.px(edge + v);
+      edge += v;
+      out += fmt::format(
+          "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"><title>{} {}: "
+          "{}</title></rect>\n",
+          std::min(a, z), y, std::fabs(z - a), h, color(s), escape_xml(bars[b].label), escape_xml(segments[s]),
+          tick_text(v));
+    }
+    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"10\" text-anchor=\"start\">{}</text>\n", kLeft + 2,
+                       y - 2, escape_xml(bars[b].label));
+  }
+  out += fmt::format("<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" y2=\"{2}\" stroke=\"#333\"/>\n", f.px(0), kTop,
+                     kH - kBottom);
+  return out + legend(segments) + "</svg>\n";
+}
+
+}  // namespace deploybench::report::svg

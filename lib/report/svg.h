@@ -1,0 +1,34 @@
+#pragma once
+// Minimal inline-SVG charts for the self-contained HTML report (no scripts, no network).
+// Every chart is a fixed 720x320 viewBox that scales with the page; text is XML-escaped.
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace deploybench::report::svg {
+
+struct Series {
+  std::string name;
+  std::vector<std::pair<double, double>> points;  // (x, y) in data units, drawn in this order
+};
+
+struct BarGroup {
+  std::string label;
+  std::vector<double> values;  // one per series name
+};
+
+/// Lines with point markers; axes start at 0 unless data is negative.
+std::string line_chart(const std::string& title, const std::string& x_label, const std::string& y_label,
+                       const std::vector<Series>& series);
+/// Vertical grouped bars: one group per label, one bar per series.
+std::string bar_chart(const std::string& title, const std::string& y_label, const std::vector<std::string>& series,
+                      const std::vector<BarGroup>& groups);
+/// Horizontal stacked bars of signed segments (positive to the right of 0, negative to the left).
+std::string stacked_bar_chart(const std::string& title, const std::string& x_label,
+                              const std::vector<std::string>& segments, const std::vector<BarGroup>& bars);
+
+std::string escape_xml(const std::string& text);
+/// Up to ~6 round tick values covering [lo, hi] (1, 2, 5 x 10^k steps).
+std::vector<double> nice_ticks(double lo, double hi);
+
+}  // namespace deploybench::report::svg

@@ -1,0 +1,69 @@
+#include "report/table.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "result/metric_catalog.h"
+
+namespace deploybench::report {
+namespace {
+
+std::string ms_of(const result::CellResult& cell, const char* key) {
+  const auto v = result::metric_value(cell, key);
+  return v ? format_ms(*v) : "-";
+}
+
+std::string errors_text(const result::CellResult& cell) {
+  const auto& m = cell.metrics;
+  if (m.errors == 0) return "0";
+  return fmt::format("{} ({:.1f}%)", m.errors, result::error_rate_percent(m));
+}
+
+}  // namespace
+
+std::string format_ms(double ms) {
+  const double a = std::fabs(ms);
+  if (a >= 100) return fmt::format("{:.0f} ms", ms);
+  if (a >= 10) return fmt::format("{:.1f} ms", ms);
+  return fmt::format("{:.2f} ms", ms);
+}
+
+std::string format_rate(double value, const char* unit) {
+  const double a = std::fabs(value);
+  if (a >= 100) return fmt::format("{:.0f} {}", value, unit);
+  if (a >= 10) return fmt::format("{:.1f} {}", value, unit);
+  return fmt::format("{:.2f} {}", value, unit);
+}
+
+std::string format_percent_change(double fraction) { return fmt::format("{:+.1f}%", fraction * 100.0); }
+
+std::string cell_label(const result::CellResult& cell) {
+  const std::string suffix = "/r" + std::to_string(cell.repetition);
+  std::string id = cell.cell_id;
+  if (id.size() > suffix.size() && id.compare(id.size() - suffix.size(), suffix.size(), suffix) == 0)
+    id.resize(id.size() - suffix.size());
+  return cell.repetition > 1 ? fmt::format("{} #{}", id, cell.repetition) : id;
+}
+
+Table make_summary_table(const result::ResultSet& results) {
+  Table t;
+  t.headers = {"cell",    "target",  "requests", "errors",       "TTFT p50", "TTFT p95",
+               "E2E p50", "E2E p95", "TPOT p50", "output tok/s", "req/s",    "valid"};
+  t.numeric = {false, false, true, true, true, true, true, true, true, true, true, false};
+  for (const auto& c : results.cells) {
+    const std::string target = fmt::format("{} ({})", c.target.name, c.target.kind);
+    if (!c.error.empty()) {
+      t.rows.push_back({cell_label(c), target, "-", "-", "-", "-", "-", "-", "-", "-", "-", "failed: " + c.error});
+      continue;
+    }
+    const auto& m = c.metrics;
+    t.rows.push_back({cell_label(c), target, std::to_string(m.requests), errors_text(c), ms_of(c, "ttft_p50"),
+                      ms_of(c, "ttft_p95"), ms_of(c, "e2e_p50"), ms_of(c, "e2e_p95"), ms_of(c, "tpot_p50"),
+                      format_rate(m.output_tokens_per_s, "tok/s"), format_rate(m.requests_per_s, "req/s"),
+                      c.validity.valid ? "yes" : "NO"});
+  }
+  return t;
+}
+
+}  // namespace deploybench::report

@@ -1,0 +1,31 @@
+#pragma once
+// The summary table shared by the console, Markdown and HTML renderers, so they cannot drift.
+#include <string>
+#include <vector>
+
+#include "result/run_result.h"
+
+namespace deploybench::report {
+
+struct Table {
+  std::vector<std::string> headers;
+  std::vector<bool> numeric;                   // per column: right-align
+  std::vector<std::vector<std::string>> rows;  // cells already formatted, units included
+};
+
+/// Columns: cell, target, requests, errors, TTFT p50, TTFT p95, E2E p50, E2E p95, TPOT p50,
+/// output tok/s, req/s, valid. A cell that failed to run shows its error in place of numbers.
+Table make_summary_table(const result::ResultSet& results);
+
+/// "12.3 ms", "812 us"-style: milliseconds with 3 significant digits (at least 2 decimals below 1 ms).
+std::string format_ms(double ms);
+/// A number with `unit` appended: "128 tok/s", "3.90 req/s".
+std::string format_rate(double value, const char* unit);
+/// "+12.3%" with sign.
+std::string format_percent_change(double fraction);
+
+/// A cell label that identifies it within its run: cell_id without its "/r1" repetition suffix,
+/// plus " #N" for repetitions after the first.
+std::string cell_label(const result::CellResult& cell);
+
+}  // namespace deploybench::report

@@ -1,0 +1,138 @@
+#include "engine/kernels.h"
+
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "core/rng.h"
+#include "engine/quantize.h"
+#include "engine/thread_pool.h"
+#include "test_model.h"
+
+using namespace deploybench;
+using namespace deploybench::engine;
+
+namespace {
+std::vector<float> random_vector(std::size_t n, std::uint64_t seed) {
+  Rng rng(seed);
+  std::vector<float> v(n);
+  for (float& x : v) x = static_cast<float>(rng.normal(0.0, 1.0));
+  return v;
+}
+}  // namespace
+
+TEST_CASE("int8 matmul gives bit-identical results on every ISA path") {
+  for (int cols : {32, 64, 96, 288, 768}) {
+    for (int group : {32, 64}) {
+      if (cols % group != 0) continue;
+      const int rows = 37;
+      auto wf = random_vector(static_cast<std::size_t>(rows) * cols, 1);
+      std::vector<std::int8_t> wq(wf.size());
+      std::vector<float> ws(wf.size() / group);
+      quantize_groups(wf, group, wq, ws);
+      const Int8Matrix w{wq.data(), ws.data(), rows, cols, group};
+      for (int batch : {1, 3, 4, 7}) {
+        QuantizedInput x;
+        auto xf = random_vector(static_cast<std::size_t>(batch) * cols, 2 + batch);
+        quantize_input(xf.data(), batch, cols, group, x);
+        std::vector<float> expected(static_cast<std::size_t>(batch) * rows);
+        matmul_rows(Isa::Portable, w, x, expected.data(), 0, rows);
+        for (Isa isa : testing::runnable_isas()) {
+          std::vector<float> got(expected.size(), -1.0f);
+          matmul_rows(isa, w, x, got.data(), 0, rows);
+          INFO("isa " << to_string(isa) << " cols " << cols << " group " << group << " batch " << batch);
+          REQUIRE(got == expected);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("int8 matmul approximates the fp32 product") {
+  const int rows = 16, cols = 256, group = 64;
+  auto wf = random_vector(static_cast<std::size_t>(rows) * cols, 3);
+  auto xf = random_vector(cols, 4);
+  std::vector<std::int8_t> wq(wf.size());
+  std::vector<float> ws(wf.size() / group);
+  quantize_groups(wf, group, wq, ws);
+  QuantizedInput x;
+  quantize_input(xf.data(), 1, cols, group, x);
+  std::vector<float> out(rows);
+  matmul_rows(detect_isa(), Int8Matrix{wq.data(), ws.data(), rows, cols, group}, x, out.data(), 0, rows);
+  double err = 0, norm = 0;
+  for (int r = 0; r < rows; ++r) {
+    double exact = 0;
+    for (int i = 0; i < cols; ++i) exact += static_cast<double>(wf[r * cols + i]) * xf[i];
+    err += (out[r] - exact) * (out[r] - exact);
+    norm += exact * exact;
+  }
+  CHECK(std::sqrt(err / norm) < 0.02);
+}
+
+TEST_CASE("fp32 matmul matches a double-precision product on every ISA path") {
+  const int rows = 29, cols = 96, batch = 5;
+  auto wf = random_vector(static_cast<std::size_t>(rows) * cols, 5);
+  auto xf = random_vector(static_cast<std::size_t>(batch) * cols, 6);
+  for (Isa isa : testing::runnable_isas()) {
+    std::vector<float> out(static_cast<std::size_t>(batch) * rows);
+    matmul_rows(isa, Fp32Matrix{wf.data(), rows, cols}, Fp32Input{xf.data(), batch, cols}, out.data(), 0, rows);
+    for (int b = 0; b < batch; ++b) {
+      for (int r = 0; r < rows; ++r) {
+        double exact = 0;
+        for (int i = 0; i < cols; ++i) exact += static_cast<double>(wf[r * cols + i]) * xf[b * cols + i];
+        INFO("isa " << to_string(isa));
+        CHECK(out[b * rows + r] == Approx(exact).epsilon(1e-5).margin(1e-5));
+      }
+    }
+  }
+}
+
+TEST_CASE("threaded fused matmul equals the single-threaded kernel") {
+  const int cols = 64, batch = 3;
+  auto af = random_vector(100 * cols, 7), bf = random_vector(45 * cols, 8), xf = random_vector(batch * cols, 9);
+  const Fp32Matrix a{af.data(), 100, cols}, b{bf.data(), 45, cols};
+  const Fp32Input x{xf.data(), batch, cols};
+  std::vector<float> ea(batch * 100), eb(batch * 45), ga(ea.size()), gb(eb.size());
+  matmul_rows(Isa::Portable, a, x, ea.data(), 0, 100);
+  matmul_rows(Isa::Portable, b, x, eb.data(), 0, 45);
+  ThreadPool pool(3);
+  const MatJob<Fp32Matrix> jobs[] = {{&a, ga.data()}, {&b, gb.data()}};
+  for (int repeat = 0; repeat < 50; ++repeat) {
+    matmul(pool, Isa::Portable, jobs, x);
+    REQUIRE(ga == ea);
+    REQUIRE(gb == eb);
+  }
+}
+
+TEST_CASE("vector helpers agree with plain loops") {
+  auto a = random_vector(75, 10), b = random_vector(75, 11);
+  for (Isa isa : testing::runnable_isas()) {
+    const VectorOps ops = vector_ops(isa);
+    double exact = 0;
+    for (int i = 0; i < 75; ++i) exact += static_cast<double>(a[i]) * b[i];
+    CHECK(ops.dot(a.data(), b.data(), 75) == Approx(exact).epsilon(1e-5));
+    auto y = b;
+    ops.axpy(0.5f, a.data(), y.data(), 75);
+    for (int i = 0; i < 75; ++i) CHECK(y[i] == Approx(b[i] + 0.5f * a[i]));
+  }
+}
+
+TEST_CASE("quantization error stays within half a step") {
+  auto v = random_vector(128, 12);
+  std::vector<std::int8_t> q(128);
+  std::vector<float> s(4);
+  quantize_groups(v, 32, q, s);
+  for (int i = 0; i < 128; ++i) CHECK(std::fabs(q[i] * s[i / 32] - v[i]) <= s[i / 32] * 0.5f + 1e-6f);
+  const int widths[] = {288, 768};
+  CHECK(choose_group_size(widths) == 32);
+  const int wide[] = {768, 2048};
+  CHECK(choose_group_size(wide) == 64);
+}
+
+TEST_CASE("thread pool runs every task exactly once across many dispatches") {
+  ThreadPool pool(4);
+  std::vector<std::atomic<int>> hits(97);
+  for (int round = 0; round < 200; ++round) {
+    pool.run(97, [&](int t) { hits[t].fetch_add(1); });
+  }
+  for (auto& h : hits) REQUIRE(h.load() == 200);
+}

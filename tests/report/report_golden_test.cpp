@@ -1,0 +1,52 @@
+// Golden-file tests: every reporter renders the sample ResultSet to the committed bytes.
+#include <catch2/catch.hpp>
+
+#include "report/report.h"
+#include "result/golden.h"
+#include "result/sample_results.h"
+
+using namespace deploybench;
+
+TEST_CASE("every reporter matches its golden file", "[report][golden]") {
+  const auto results = testing::sample_results();
+  const std::pair<report::Format, const char*> cases[] = {
+      {report::Format::Markdown, "report.md"},
+      {report::Format::Html, "report.html"},
+      {report::Format::Console, "report.txt"},
+      {report::Format::Gha, "benchmark-gha.json"},
+      {report::Format::GhaBigger, "benchmark-gha-bigger.json"},
+      {report::Format::Bencher, "bencher.json"},
+      {report::Format::Csv, "results.csv"},
+      {report::Format::Json, "results.json"},
+  };
+  for (const auto& [format, name] : cases) {
+    INFO(name);
+    testing::check_golden(name, report::render(results, format));
+    CHECK(report::default_file_name(format) == name);
+  }
+}
+
+TEST_CASE("a failed cell renders its error instead of numbers", "[report]") {
+  auto results = testing::sample_results();
+  results.cells[1].error = "deploy failed: podman exited with status 125";
+  const auto text = report::render_console_table(results);
+  CHECK(text.find("failed: deploy failed: podman exited with status 125") != std::string::npos);
+  const auto md = report::render(results, report::Format::Markdown);
+  CHECK(md.find("podman exited") != std::string::npos);
+}
+
+TEST_CASE("parse_format knows every format and suggests near misses", "[report]") {
+  for (const auto& name : report::format_names()) CHECK(report::parse_format(name).ok());
+  auto bad = report::parse_format("htm");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message == "unknown report format 'htm'");
+  CHECK(bad.error().hint.find("did you mean 'html'?") == 0);
+}
+
+TEST_CASE("renderers are pure: same input, same bytes", "[report]") {
+  const auto results = testing::sample_results();
+  for (const auto& name : report::format_names()) {
+    const auto f = report::parse_format(name).value();
+    CHECK(report::render(results, f) == report::render(results, f));
+  }
+}

@@ -1,0 +1,60 @@
+#include "result/result_json.h"
+
+#include <catch2/catch.hpp>
+
+#include "result/golden.h"
+#include "result/sample_results.h"
+
+using namespace deploybench;
+
+TEST_CASE("results.json round-trips every field", "[result][json]") {
+  const auto original = testing::sample_results();
+  const std::string text = result::to_json(original);
+  auto parsed = result::from_json(text, "mem.json");
+  REQUIRE(parsed.ok());
+  // Re-serialising the parsed set gives the same bytes, so no field is dropped or altered.
+  CHECK(result::to_json(*parsed) == text);
+  const auto& c = parsed->cells.at(3);
+  CHECK(c.cell_id == original.cells[3].cell_id);
+  CHECK(c.metrics.ttft.p95 == original.cells[3].metrics.ttft.p95);
+  CHECK(c.metrics.queue.has_value());
+  CHECK(c.validity.valid == false);
+  CHECK(c.validity.reasons.size() == 1);
+  CHECK(c.resources.size() == 11);
+  CHECK(c.settings.front().first == "load");
+  CHECK(parsed->manifest.memory_bytes == 24ull << 30);
+}
+
+TEST_CASE("results.json matches its golden file", "[result][json][golden]") {
+  testing::check_golden("results.json", result::to_json(testing::sample_results()));
+}
+
+TEST_CASE("from_json names the file and the field that is wrong", "[result][json]") {
+  auto j = result::to_json(testing::sample_results());
+  SECTION("wrong type") {
+    const auto pos = j.find("\"p95_ms\"");
+    const auto end = j.find(',', pos);
+    j.replace(pos, end - pos, "\"p95_ms\": \"fast\"");
+    auto r = result::from_json(j, "base.json");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message == "base.json: cells[0].metrics.ttft.p95_ms: expected a number, found string");
+  }
+  SECTION("missing field") {
+    const auto pos = j.find("\"cell_id\"");
+    j.replace(pos, 9, "\"cell_idx\"");
+    auto r = result::from_json(j, "base.json");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message == "base.json: cells[0].cell_id: missing required field");
+  }
+  SECTION("not JSON") {
+    auto r = result::from_json("{\"schema_version\": 1,", "trunc.json");
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(r.error().message, Catch::StartsWith("trunc.json: not valid JSON at byte"));
+  }
+  SECTION("future schema") {
+    j.replace(j.find("\"schema_version\": 1"), 19, "\"schema_version\": 7");
+    auto r = result::from_json(j, "new.json");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message == "new.json: schema_version: unsupported version 7 (this build reads 1)");
+  }
+}
