@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   cli::setup_run(app, exit_code);
   cli::setup_validate(app, exit_code);
   cli::setup_report(app, exit_code);
+  cli::setup_compare(app, exit_code);
+  cli::setup_gate(app, exit_code);
   cli::setup_probe(app, exit_code);
   cli::setup_cleanup(app, exit_code);
   cli::setup_doctor(app, exit_code);
