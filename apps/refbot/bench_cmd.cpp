@@ -26,18 +26,20 @@ nlohmann::json to_json(const BenchRow& r) {
           {"weight_bytes", r.weight_bytes},
           {"kv_bytes", r.kv_bytes},
           {"roofline_tok_s", r.roofline_tok_s},
-          {"roofline_fraction", r.roofline_fraction}};
+          {"roofline_fraction", r.roofline_fraction},
+          {"cpu_share", r.cpu_share}};
 }
 
 void print_header() {
-  fmt::print("{:<6} {:<5} {:>7} {:>5} {:>13} {:>12} {:>10} {:>10} {:>13} {:>8}\n", "preset", "prec", "threads", "batch",
-             "prefill tok/s", "decode tok/s", "bw GB/s", "MB/step", "roofline tok/s", "of roof");
+  fmt::print("{:<6} {:<5} {:>7} {:>5} {:>13} {:>12} {:>10} {:>10} {:>13} {:>8} {:>5}\n", "preset", "prec", "threads",
+             "batch", "prefill tok/s", "decode tok/s", "bw GB/s", "MB/step", "roofline tok/s", "of roof", "cpu");
 }
 
 void print_row(const BenchRow& r) {
-  fmt::print("{:<6} {:<5} {:>7} {:>5} {:>13.1f} {:>12.1f} {:>10.1f} {:>10.1f} {:>13.1f} {:>7.1f}%\n", r.preset,
-             to_string(r.precision), r.threads, r.batch, r.prefill_tok_s, r.decode_tok_s, r.bandwidth_gb_s,
-             static_cast<double>(r.weight_bytes + r.kv_bytes) / 1e6, r.roofline_tok_s, 100.0 * r.roofline_fraction);
+  fmt::print("{:<6} {:<5} {:>7} {:>5} {:>13.1f} {:>12.1f} {:>10.1f} {:>10.1f} {:>13.1f} {:>7.1f}% {:>4.0f}%\n",
+             r.preset, to_string(r.precision), r.threads, r.batch, r.prefill_tok_s, r.decode_tok_s, r.bandwidth_gb_s,
+             static_cast<double>(r.weight_bytes + r.kv_bytes) / 1e6, r.roofline_tok_s, 100.0 * r.roofline_fraction,
+             100.0 * r.cpu_share);
   std::fflush(stdout);
 }
 

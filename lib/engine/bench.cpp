@@ -1,11 +1,13 @@
 #include "engine/bench.h"
 
 #include <fmt/format.h>
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
 #include <memory>
 
+#include "engine/arena.h"
 #include "engine/kernels.h"
 #include "engine/model.h"
 #include "engine/sampler.h"
@@ -15,6 +17,13 @@ namespace deploybench::engine {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// CPU time of the whole process (all threads), seconds.
+double process_cpu_seconds() {
+  timespec t{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
@@ -41,11 +50,17 @@ double time_prefill(Model& model, const BenchOptions& o) {
   return median(rates);
 }
 
-// Greedy decode of `batch` sequences from position prompt_tokens; median tokens/s over repeats.
-double time_decode(Model& model, const BenchOptions& o, int batch) {
+struct DecodeTiming {
+  double tok_s = 0;      // median over repeats
+  double cpu_share = 0;  // process CPU time / (wall time * threads) over the timed repeats
+};
+
+// Greedy decode of `batch` sequences from position prompt_tokens.
+DecodeTiming time_decode(Model& model, const BenchOptions& o, int batch) {
   const auto prompt = bench_prompt(o.prompt_tokens, model.config().vocab_size);
   const int vocab = model.config().vocab_size;
   std::vector<double> rates;
+  double cpu = 0, wall = 0;
   for (int r = 0; r <= o.repeats; ++r) {  // repetition 0 warms up
     std::vector<Model::Step> steps;
     for (int s = 0; s < batch; ++s) {
@@ -53,6 +68,7 @@ double time_decode(Model& model, const BenchOptions& o, int batch) {
       steps.push_back({s, argmax(logits), o.prompt_tokens});
     }
     const auto start = Clock::now();
+    const double cpu_start = process_cpu_seconds();
     for (int i = 0; i < o.decode_steps; ++i) {
       auto logits = model.decode(steps);
       for (int s = 0; s < batch; ++s) {
@@ -60,9 +76,13 @@ double time_decode(Model& model, const BenchOptions& o, int batch) {
         ++steps[s].pos;
       }
     }
-    if (r > 0) rates.push_back(static_cast<double>(batch) * o.decode_steps / seconds_since(start));
+    const double elapsed = seconds_since(start);
+    if (r == 0) continue;
+    rates.push_back(static_cast<double>(batch) * o.decode_steps / elapsed);
+    cpu += process_cpu_seconds() - cpu_start;
+    wall += elapsed;
   }
-  return median(rates);
+  return {median(rates), cpu / (wall * model.threads())};
 }
 
 }  // namespace
@@ -92,31 +112,50 @@ Status BenchOptions::validate() const {
   return Ok{};
 }
 
-double measure_read_bandwidth(int threads, std::size_t bytes) {
-  const std::size_t words = bytes / sizeof(std::uint64_t);
-  std::unique_ptr<std::uint64_t[]> buffer(new std::uint64_t[words]);
-  ThreadPool pool(threads);
-  const std::size_t per = (words / threads + 7) / 8 * 8;
-  pool.run(threads, [&](int t) {  // first touch by the thread that will read it
-    for (std::size_t i = t * per; i < std::min(words, (t + 1) * per); ++i) buffer[i] = i;
+struct BandwidthProbe::State {
+  State(int threads, std::size_t bytes)
+      : words(bytes / sizeof(std::uint64_t)),
+        memory(allocate_huge(bytes)),  // like the weights (weights.cpp)
+        buffer(static_cast<std::uint64_t*>(memory.get())),
+        pool(threads),
+        sums(threads) {}
+  std::size_t words;
+  std::shared_ptr<void> memory;
+  std::uint64_t* buffer;
+  ThreadPool pool;
+  std::vector<std::uint64_t> sums;
+  std::size_t per_thread() const { return (words / pool.size() + 7) / 8 * 8; }
+};
+
+BandwidthProbe::BandwidthProbe(int threads, std::size_t bytes) : state_(std::make_unique<State>(threads, bytes)) {
+  State& s = *state_;
+  const std::size_t per = s.per_thread();
+  s.pool.run(s.pool.size(), [&](int t) {  // first touch by the thread that will read it
+    for (std::size_t i = t * per; i < std::min(s.words, (t + 1) * per); ++i) s.buffer[i] = i;
   });
-  std::vector<std::uint64_t> sums(threads);
+}
+
+BandwidthProbe::~BandwidthProbe() = default;
+
+double BandwidthProbe::measure(int passes) {
+  State& s = *state_;
+  const std::size_t per = s.per_thread();
   double best = 0;
-  for (int pass = 0; pass < 4; ++pass) {
+  for (int pass = 0; pass < passes; ++pass) {
     const auto start = Clock::now();
-    pool.run(threads, [&](int t) {
+    s.pool.run(s.pool.size(), [&](int t) {
       std::uint64_t a = 0, b = 0, c = 0, d = 0;
-      const std::size_t end = std::min(words, (t + 1) * per);
+      const std::size_t end = std::min(s.words, (t + 1) * per);
       for (std::size_t i = t * per; i + 4 <= end; i += 4) {
-        a += buffer[i];
-        b += buffer[i + 1];
-        c += buffer[i + 2];
-        d += buffer[i + 3];
+        a += s.buffer[i];
+        b += s.buffer[i + 1];
+        c += s.buffer[i + 2];
+        d += s.buffer[i + 3];
       }
-      sums[t] = a + b + c + d;  // consumed below so the reads cannot be optimized away
+      s.sums[t] = a + b + c + d;  // consumed below so the reads cannot be optimized away
     });
     const double elapsed = seconds_since(start);
-    if (sums[0] != 0) best = std::max(best, static_cast<double>(words * sizeof(std::uint64_t)) / elapsed / 1e9);
+    if (s.sums[0] != 0) best = std::max(best, static_cast<double>(s.words * sizeof(std::uint64_t)) / elapsed / 1e9);
   }
   return best;
 }
@@ -126,7 +165,7 @@ Result<std::vector<BenchRow>> run_bench(const BenchOptions& o, const std::functi
   std::vector<BenchRow> rows;
   const int max_batch = *std::max_element(o.batches.begin(), o.batches.end());
   for (int threads : o.threads) {
-    const double bandwidth = measure_read_bandwidth(threads, o.bandwidth_bytes);
+    BandwidthProbe probe(threads, o.bandwidth_bytes);
     for (const auto& preset : o.presets) {
       for (Precision precision : o.precisions) {
         ModelOptions mo;
@@ -142,7 +181,11 @@ Result<std::vector<BenchRow>> run_bench(const BenchOptions& o, const std::functi
         for (int batch : o.batches) {
           BenchRow row{preset, precision, std::string(to_string(detect_isa())), threads, batch};
           row.prefill_tok_s = prefill;
-          row.decode_tok_s = time_decode(m, o, batch);
+          // Measured right before the decode it is the roofline of, as the machine's load drifts.
+          const double bandwidth = probe.measure();
+          const DecodeTiming decode = time_decode(m, o, batch);
+          row.decode_tok_s = decode.tok_s;
+          row.cpu_share = decode.cpu_share;
           row.bandwidth_gb_s = bandwidth;
           row.weight_bytes = m.decode_weight_bytes();
           row.kv_bytes = batch * m.kv_bytes_at(o.prompt_tokens + o.decode_steps / 2);

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -38,11 +39,26 @@ struct BenchRow {
   std::size_t kv_bytes = 0;      // KV cache read per step (all sequences, mean position)
   double roofline_tok_s = 0;     // batch * bandwidth / (weight_bytes + kv_bytes)
   double roofline_fraction = 0;  // decode_tok_s / roofline_tok_s
+  double cpu_share = 0;          // CPU the decode got: process CPU time / (wall * threads); well
+                                 // below 1 means other processes competed for the cores
 };
 
-/// Read bandwidth in GB/s (1e9 bytes/s): the best of several passes summing a `bytes` buffer
-/// split across `threads` threads (STREAM-like, read only).
-double measure_read_bandwidth(int threads, std::size_t bytes);
+/// DRAM read bandwidth probe (STREAM-like, read only): `threads` threads each sum their part
+/// of a `bytes` buffer. The buffer is allocated and touched once, so it can be re-measured next
+/// to each throughput measurement.
+class BandwidthProbe {
+ public:
+  BandwidthProbe(int threads, std::size_t bytes);
+  ~BandwidthProbe();
+  BandwidthProbe(const BandwidthProbe&) = delete;
+  BandwidthProbe& operator=(const BandwidthProbe&) = delete;
+  /// GB/s (1e9 bytes/s): the best of `passes` passes.
+  double measure(int passes = 3);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 /// Runs every combination; `on_row` sees each row as it completes (for progress output).
 Result<std::vector<BenchRow>> run_bench(const BenchOptions& options,

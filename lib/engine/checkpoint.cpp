@@ -164,10 +164,11 @@ Result<AnyWeights> parse(const MappedFile& file, const std::string& name) {
     return make_error(ErrorCode::InvalidArgument,
                       fmt::format("{}: unsupported checkpoint version {} (supported: legacy, 1, 2)", name, version));
   std::memcpy(&group, file.data + 37, 4);
-  if (group <= 0 || group % 32 != 0 || c.dim % group != 0 || c.hidden_dim % group != 0)
+  if (group < 32 || (group & (group - 1)) != 0 || c.dim % group != 0 || c.hidden_dim % group != 0 ||
+      c.kv_dim() % group != 0)
     return make_error(ErrorCode::InvalidArgument,
                       fmt::format("{}: int8 group size {} is unsupported "
-                                  "(needs a multiple of 32 dividing dim {} and "
+                                  "(needs a power of two >= 32 dividing dim {} and "
                                   "hidden_dim {})",
                                   name, group, c.dim, c.hidden_dim),
                       "re-export with --group-size 32 or 64");

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/fs.h"
+#include "engine/arena.h"
 #include "engine/checkpoint.h"
 #include "engine/quantize.h"
 
@@ -113,12 +114,13 @@ Weights<Fp32Matrix> dequantize_weights(const Weights<Int8Matrix>& q) {
   Weights<Fp32Matrix> w;
   w.config = q.config;
   w.storage = q.storage;  // the norms stay where they are
+  auto arena = std::make_shared<Arena>();
+  w.storage.push_back(arena);
   auto convert = [&](const Int8Matrix& m) {
-    auto data = std::make_shared<std::vector<float>>(static_cast<std::size_t>(m.rows) * m.cols);
+    float* data = arena->allocate<float>(static_cast<std::size_t>(m.rows) * m.cols);
     for (int r = 0; r < m.rows; ++r)
-      dequantize_row(m, r, {data->data() + static_cast<std::size_t>(r) * m.cols, static_cast<std::size_t>(m.cols)});
-    w.storage.push_back(data);
-    return Fp32Matrix{data->data(), m.rows, m.cols};
+      dequantize_row(m, r, {data + static_cast<std::size_t>(r) * m.cols, static_cast<std::size_t>(m.cols)});
+    return Fp32Matrix{data, m.rows, m.cols};
   };
   w.embedding = convert(q.embedding);
   for (const auto& l : q.layers) {

@@ -43,31 +43,31 @@ struct Kernels {
   template <int NB>
   static DB_AVX2 void q8(const std::int8_t* w, const float* sw, const QuantizedInput& x, int b0, int group,
                          float* res) {
-    const int n = x.cols, groups = n / group, chunks = n / 32;
+    const int n = x.cols, chunks = n / 32;
     const std::int8_t* xq[NB];
-    const float* xs[NB];
+    const float* xl[NB];
     __m256 lo[NB], hi[NB];
     for (int j = 0; j < NB; ++j) {
       xq[j] = x.q.data() + static_cast<std::size_t>(b0 + j) * n;
-      xs[j] = x.scale.data() + static_cast<std::size_t>(b0 + j) * groups;
+      xl[j] = x.lane_scale.data() + static_cast<std::size_t>(b0 + j) * (n / 4);
       lo[j] = hi[j] = _mm256_setzero_ps();
     }
     for (int c = 0; c < chunks; c += 2) {
       const __m256i w0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 32 * c));
       const __m256i a0 = _mm256_abs_epi8(w0);
-      const int ge = c * 32 / group;
+      const __m256 ws0 = _mm256_set1_ps(sw[c * 32 / group]);
       for (int j = 0; j < NB; ++j) {
         const __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq[j] + 32 * c));
-        const __m256 s = _mm256_set1_ps(sw[ge] * xs[j][ge]);
+        const __m256 s = _mm256_mul_ps(ws0, _mm256_loadu_ps(xl[j] + 8 * c));
         lo[j] = _mm256_add_ps(lo[j], _mm256_mul_ps(_mm256_cvtepi32_ps(dot4(a0, w0, x0)), s));
       }
       if (c + 1 == chunks) break;
       const __m256i w1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 32 * c + 32));
       const __m256i a1 = _mm256_abs_epi8(w1);
-      const int go = (c + 1) * 32 / group;
+      const __m256 ws1 = _mm256_set1_ps(sw[(c + 1) * 32 / group]);
       for (int j = 0; j < NB; ++j) {
         const __m256i x1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq[j] + 32 * c + 32));
-        const __m256 s = _mm256_set1_ps(sw[go] * xs[j][go]);
+        const __m256 s = _mm256_mul_ps(ws1, _mm256_loadu_ps(xl[j] + 8 * c + 8));
         hi[j] = _mm256_add_ps(hi[j], _mm256_mul_ps(_mm256_cvtepi32_ps(dot4(a1, w1, x1)), s));
       }
     }

@@ -30,10 +30,6 @@ struct Kernels {
     for (int j = 0; j < NB; ++j) res[j] = _mm512_reduce_add_ps(_mm512_add_ps(a0[j], a1[j]));
   }
 
-  static DB_AVX512 inline __m512 pair_scale(float even, float odd) {
-    return _mm512_insertf32x8(_mm512_set1_ps(even), _mm256_set1_ps(odd), 1);
-  }
-
   // Lanes 0-7 + 8-15, then the same tree as reduce16().
   static DB_AVX512 inline float reduce_lanes(__m512 acc) {
     const __m256 lo = _mm512_castps512_ps256(acc);
@@ -44,47 +40,114 @@ struct Kernels {
     return _mm_cvtss_f32(_mm_add_ss(v2, _mm_shuffle_ps(v2, v2, 1)));
   }
 
-  // dot(w row, input rows b0..b0+NB) for one int8 weight row. (w ^ 0x80) is w +
-  // 128 as unsigned, so dpbusd gives sum((w + 128) * x) per 4 bytes; subtracting
-  // the input's precomputed 128 * sum(x) leaves the exact signed sum.
-  template <int NB>
-  static DB_AVX512 void q8(const std::int8_t* w, const float* sw, const QuantizedInput& x, int b0, int group,
-                           float* res) {
-    const int n = x.cols, groups = n / group, chunks = n / 32;
+  // Weight scales for chunks c and c + 1 (lanes 0-7 and 8-15); `shift` is log2(group / 32).
+  static DB_AVX512 inline __m512 weight_scales(const float* sw, int c, int shift) {
+    const __m512 even = _mm512_set1_ps(sw[c >> shift]);
+    if (shift > 0) return even;
+    return _mm512_insertf32x8(even, _mm256_set1_ps(sw[c + 1]), 1);
+  }
+
+  // Four accumulators reduced at once, each by the reduce16() tree: lanes i + (i + 8), then
+  // i + (i + 4), i + (i + 2), 0 + 1. Returns the four sums in lanes 0-3.
+  static DB_AVX512 inline __m128 reduce4(__m512 a, __m512 b, __m512 c, __m512 d) {
+    const __m512 ab = _mm512_add_ps(_mm512_shuffle_f32x4(a, b, 0x44), _mm512_shuffle_f32x4(a, b, 0xEE));
+    const __m512 cd = _mm512_add_ps(_mm512_shuffle_f32x4(c, d, 0x44), _mm512_shuffle_f32x4(c, d, 0xEE));
+    const __m512 v4 = _mm512_add_ps(_mm512_shuffle_f32x4(ab, cd, 0x88), _mm512_shuffle_f32x4(ab, cd, 0xDD));
+    const __m512 v2 = _mm512_add_ps(v4, _mm512_permute_ps(v4, 0x4E));
+    const __m512 v1 = _mm512_add_ps(v2, _mm512_permute_ps(v2, 0xB1));
+    return _mm512_castps512_ps128(
+        _mm512_permutexvar_ps(_mm512_setr_epi32(0, 4, 8, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), v1));
+  }
+
+  // A tile of NR weight rows (from row r) by NB input rows (from b0), results into out. Each
+  // weight and input vector is loaded once per tile. (w ^ 0x80) is w + 128 as unsigned, so
+  // dpbusd accumulates sum((w + 128) * x) per 4 bytes onto -128 * sum(x): the exact signed sum.
+  // Then lanes += float(sum) * (weight scale * input scale).
+  template <int NR, int NB>
+  static DB_AVX512 void q8_tile(const Int8Matrix& w, const QuantizedInput& x, int r, int b0, float* out) {
+    const int n = x.cols, chunks = n / 32, group = w.group, shift = __builtin_ctz(static_cast<unsigned>(group / 32));
     const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
-    const std::int8_t* xq[NB];
-    const float* xs[NB];
-    const std::int32_t* xo[NB];
-    __m512 acc[NB];
-    for (int j = 0; j < NB; ++j) {
-      xq[j] = x.q.data() + static_cast<std::size_t>(b0 + j) * n;
-      xs[j] = x.scale.data() + static_cast<std::size_t>(b0 + j) * groups;
-      xo[j] = x.offset.data() + static_cast<std::size_t>(b0 + j) * (n / 4);
-      acc[j] = _mm512_setzero_ps();
-    }
+    const std::int8_t* wq = w.q + static_cast<std::size_t>(r) * n;
+    const float* sw = w.scale + static_cast<std::size_t>(r) * (n / group);
+    const int sw_stride = n / group;
+    const std::int8_t* xq = x.q.data() + static_cast<std::size_t>(b0) * n;
+    const std::int32_t* xo = x.neg_offset.data() + static_cast<std::size_t>(b0) * (n / 4);
+    const float* xl = x.lane_scale.data() + static_cast<std::size_t>(b0) * (n / 4);
+    __m512 acc[NR][NB];
+    for (int i = 0; i < NR; ++i)
+      for (int j = 0; j < NB; ++j) acc[i][j] = _mm512_setzero_ps();
     for (int c = 0; c + 1 < chunks; c += 2) {
-      const __m512i wv = _mm512_xor_si512(_mm512_loadu_si512(w + 32 * c), flip);
-      const int ge = c * 32 / group, go = (c + 1) * 32 / group;
+      __m512i wv[NR];
+      __m512 ws[NR];
+      for (int i = 0; i < NR; ++i) {
+        // Rows of a tile are short interleaved streams the hardware prefetcher picks up late:
+        // fetch the same place two tiles ahead (weights stream from DRAM in decode).
+        _mm_prefetch(reinterpret_cast<const char*>(wq + (i + 2 * NR) * n + 32 * c), _MM_HINT_T0);
+        wv[i] = _mm512_xor_si512(_mm512_loadu_si512(wq + i * n + 32 * c), flip);
+        ws[i] = weight_scales(sw + i * sw_stride, c, shift);
+      }
       for (int j = 0; j < NB; ++j) {
-        __m512i dp = _mm512_dpbusd_epi32(_mm512_setzero_si512(), wv, _mm512_loadu_si512(xq[j] + 32 * c));
-        dp = _mm512_sub_epi32(dp, _mm512_loadu_si512(xo[j] + 8 * c));
-        const __m512 sc = pair_scale(sw[ge] * xs[j][ge], sw[go] * xs[j][go]);
-        acc[j] = _mm512_add_ps(acc[j], _mm512_mul_ps(_mm512_cvtepi32_ps(dp), sc));
+        const __m512i xv = _mm512_loadu_si512(xq + j * n + 32 * c);
+        const __m512i ov = _mm512_loadu_si512(xo + j * (n / 4) + 8 * c);
+        const __m512 lv = _mm512_loadu_ps(xl + j * (n / 4) + 8 * c);
+        for (int i = 0; i < NR; ++i) {
+          const __m512 scale = _mm512_mul_ps(ws[i], lv);
+          const __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_dpbusd_epi32(ov, wv[i], xv)), scale);
+          acc[i][j] = _mm512_add_ps(acc[i][j], f);
+        }
       }
     }
     if (chunks % 2 != 0) {
-      const int c = chunks - 1, g = c * 32 / group;
-      const __m256i wv = _mm256_xor_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 32 * c)),
-                                          _mm512_castsi512_si256(flip));
-      for (int j = 0; j < NB; ++j) {
-        __m256i dp = _mm256_dpbusd_epi32(_mm256_setzero_si256(), wv,
-                                         _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq[j] + 32 * c)));
-        dp = _mm256_sub_epi32(dp, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xo[j] + 8 * c)));
-        const __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(dp), _mm256_set1_ps(sw[g] * xs[j][g]));
-        acc[j] = _mm512_mask_add_ps(acc[j], 0x00FF, acc[j], _mm512_castps256_ps512(f));
+      const int c = chunks - 1;
+      for (int i = 0; i < NR; ++i) {
+        const __m256i wv = _mm256_xor_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(wq + i * n + 32 * c)),
+                                            _mm512_castsi512_si256(flip));
+        const __m256 ws = _mm256_set1_ps(sw[i * sw_stride + (c >> shift)]);
+        for (int j = 0; j < NB; ++j) {
+          const __m256i dp =
+              _mm256_dpbusd_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(xo + j * (n / 4) + 8 * c)), wv,
+                                  _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq + j * n + 32 * c)));
+          const __m256 scale = _mm256_mul_ps(ws, _mm256_loadu_ps(xl + j * (n / 4) + 8 * c));
+          const __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(dp), scale);
+          acc[i][j] = _mm512_mask_add_ps(acc[i][j], 0x00FF, acc[i][j], _mm512_castps256_ps512(f));
+        }
       }
     }
-    for (int j = 0; j < NB; ++j) res[j] = reduce_lanes(acc[j]);
+    for (int j = 0; j < NB; ++j) {
+      float* o = out + static_cast<std::size_t>(b0 + j) * w.rows + r;
+      if constexpr (NR == 4) {
+        _mm_storeu_ps(o, reduce4(acc[0][j], acc[1][j], acc[2][j], acc[3][j]));
+      } else {
+        for (int i = 0; i < NR; ++i) o[i] = reduce_lanes(acc[i][j]);
+      }
+    }
+  }
+
+  template <int NR>
+  static DB_AVX512 void q8_tiles(const Int8Matrix& w, const QuantizedInput& x, int r, float* out) {
+    for (int b0 = 0; b0 < x.rows; b0 += 4) {
+      switch (x.rows - b0) {
+        case 1:
+          q8_tile<NR, 1>(w, x, r, b0, out);
+          break;
+        case 2:
+          q8_tile<NR, 2>(w, x, r, b0, out);
+          break;
+        case 3:
+          q8_tile<NR, 3>(w, x, r, b0, out);
+          break;
+        default:
+          q8_tile<NR, 4>(w, x, r, b0, out);
+          break;
+      }
+    }
+  }
+
+  // Weight rows in tiles of 4 (outer, so a tile stays in L1 across the batch), inputs in blocks of 4.
+  static DB_AVX512 void q8_rows(const Int8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1) {
+    int r = r0;
+    for (; r + 4 <= r1; r += 4) q8_tiles<4>(w, x, r, out);
+    for (; r < r1; ++r) q8_tiles<1>(w, x, r, out);
   }
 };
 
@@ -118,7 +181,7 @@ void f32_rows_avx512(const Fp32Matrix& w, const Fp32Input& x, float* out, int r0
 }
 
 void q8_rows_avx512(const Int8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1) {
-  q8_rows_blocked<Kernels>(w, x, out, r0, r1);
+  Kernels::q8_rows(w, x, out, r0, r1);
 }
 
 }  // namespace deploybench::engine::detail

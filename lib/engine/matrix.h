@@ -33,14 +33,16 @@ struct Fp32Input {
   int cols = 0;
 };
 
-/// A batch of activation rows quantized like Int8Matrix (same group size as the
-/// weights they multiply). `offset` holds, per 4 consecutive values, 128 *
-/// their sum: the correction the unsigned-by-signed VNNI product needs (see
-/// kernels_avx512.cpp).
+/// A batch of activation rows quantized like Int8Matrix (same group size as the weights they
+/// multiply). Per 4 consecutive values (one 32-bit lane of a dot product) it also holds
+/// -128 * their sum, the correction the unsigned-by-signed VNNI product starts from (see
+/// kernels_avx512.cpp), and their group's scale, so vector kernels load both instead of
+/// rebuilding them for every weight row.
 struct QuantizedInput {
-  std::vector<std::int8_t> q;        // rows * cols
-  std::vector<float> scale;          // rows * cols / group
-  std::vector<std::int32_t> offset;  // rows * cols / 4
+  std::vector<std::int8_t> q;            // rows * cols
+  std::vector<float> scale;              // rows * cols / group
+  std::vector<std::int32_t> neg_offset;  // rows * cols / 4
+  std::vector<float> lane_scale;         // rows * cols / 4
   int rows = 0;
   int cols = 0;
   int group = 0;

@@ -25,7 +25,7 @@ Result<int> group_for(const Config& c, int requested, std::string_view source) {
     return g;
   }
   for (int w : widths) {
-    if (requested % 32 != 0 || w % requested != 0)
+    if (requested < 32 || (requested & (requested - 1)) != 0 || w % requested != 0)
       return make_error(ErrorCode::InvalidArgument,
                         fmt::format("{}: int8 group size {} does not divide width {}", source, requested, w),
                         "use a multiple of 32 that divides dim and hidden_dim (or 0 to "

@@ -6,6 +6,14 @@
 #include "core/check.h"
 
 namespace deploybench::engine {
+namespace {
+// Round half to even (as torch.round in llama2.c's export) without a libm call: adding 1.5 * 2^23
+// pushes the fraction out of a float's mantissa. Valid for |v| < 2^22; quantized values are <= 127.
+inline std::int8_t round_to_int8(float v) {
+  constexpr float kMagic = 12582912.0f;
+  return static_cast<std::int8_t>(static_cast<int>((v + kMagic) - kMagic));
+}
+}  // namespace
 
 void quantize_groups(std::span<const float> x, int group, std::span<std::int8_t> q, std::span<float> scale) {
   DEPLOYBENCH_CHECK(group > 0 && x.size() % group == 0 && q.size() == x.size() && scale.size() == x.size() / group);
@@ -17,7 +25,7 @@ void quantize_groups(std::span<const float> x, int group, std::span<std::int8_t>
     const float s = max_abs / 127.0f;
     const float inv = s > 0.0f ? 1.0f / s : 0.0f;
     scale[g] = s;
-    for (int i = 0; i < group; ++i) q[g * group + i] = static_cast<std::int8_t>(std::lround(xs[i] * inv));
+    for (int i = 0; i < group; ++i) q[g * group + i] = round_to_int8(xs[i] * inv);
   }
 }
 
@@ -28,11 +36,13 @@ void quantize_input(const float* x, int rows, int cols, int group, QuantizedInpu
   out.group = group;
   out.q.resize(n);
   out.scale.resize(n / group);
-  out.offset.resize(n / 4);
+  out.neg_offset.resize(n / 4);
+  out.lane_scale.resize(n / 4);
   quantize_groups({x, n}, group, out.q, out.scale);
   for (std::size_t i = 0; i < n / 4; ++i) {
     const std::int8_t* v = out.q.data() + 4 * i;
-    out.offset[i] = 128 * (v[0] + v[1] + v[2] + v[3]);
+    out.neg_offset[i] = -128 * (v[0] + v[1] + v[2] + v[3]);
+    out.lane_scale[i] = out.scale[4 * i / group];
   }
 }
 

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/rng.h"
+#include "engine/arena.h"
 #include "engine/quantize.h"
 
 namespace deploybench::engine {
@@ -36,18 +37,19 @@ template std::size_t decode_weight_bytes(const Weights<Int8Matrix>&);
 
 namespace {
 
-// Uniform values in [-limit, limit) from `rng`; 24 random bits each, fast
-// enough for 110M values.
-std::shared_ptr<std::vector<float>> uniform_tensor(Rng& rng, std::size_t n, float limit) {
-  auto t = std::make_shared<std::vector<float>>(n);
-  for (float& v : *t) v = (static_cast<float>(rng.next_u64() >> 40) * 0x1p-24f * 2.0f - 1.0f) * limit;
+// Uniform values in [-limit, limit) from `rng`; 24 random bits each, fast enough for 110M values.
+const float* uniform_tensor(Arena& arena, Rng& rng, std::size_t n, float limit) {
+  float* t = arena.allocate<float>(n);
+  for (std::size_t i = 0; i < n; ++i)
+    t[i] = (static_cast<float>(rng.next_u64() >> 40) * 0x1p-24f * 2.0f - 1.0f) * limit;
   return t;
 }
 
-template <typename T>
-const T* keep(std::vector<std::shared_ptr<const void>>& storage, std::shared_ptr<std::vector<T>> t) {
-  storage.push_back(t);
-  return t->data();
+// A fresh arena owned by `storage` (so it lives as long as the weights).
+Arena& new_arena(std::vector<std::shared_ptr<const void>>& storage) {
+  auto arena = std::make_shared<Arena>();
+  storage.push_back(arena);
+  return *arena;
 }
 
 }  // namespace
@@ -56,18 +58,19 @@ Weights<Fp32Matrix> make_synthetic_fp32(const Config& c, std::uint64_t seed) {
   Weights<Fp32Matrix> w;
   w.config = c;
   Rng rng(derive_seed(seed, "synthetic-weights"));
+  Arena& arena = new_arena(w.storage);
   // Logits = embedding . normalized state: a std of 2 / sqrt(dim) per entry
   // gives logits of std ~2.
   const float emb_limit = std::sqrt(3.0f) * 2.0f / std::sqrt(static_cast<float>(c.dim));
   auto linear = [&](int rows, int cols, float gain) {
     const float limit = gain * std::sqrt(3.0f / static_cast<float>(cols));  // std = gain / sqrt(fan_in)
-    return Fp32Matrix{keep(w.storage, uniform_tensor(rng, static_cast<std::size_t>(rows) * cols, limit)), rows, cols};
+    return Fp32Matrix{uniform_tensor(arena, rng, static_cast<std::size_t>(rows) * cols, limit), rows, cols};
   };
-  w.embedding =
-      Fp32Matrix{keep(w.storage, uniform_tensor(rng, static_cast<std::size_t>(c.vocab_size) * c.dim, emb_limit)),
-                 c.vocab_size, c.dim};
-  auto ones = std::make_shared<std::vector<float>>(static_cast<std::size_t>(c.dim) * (2 * c.n_layers + 1), 1.0f);
-  const float* norms = keep(w.storage, ones);
+  w.embedding = Fp32Matrix{uniform_tensor(arena, rng, static_cast<std::size_t>(c.vocab_size) * c.dim, emb_limit),
+                           c.vocab_size, c.dim};
+  const std::size_t norm_count = static_cast<std::size_t>(c.dim) * (2 * c.n_layers + 1);
+  float* norms = arena.allocate<float>(norm_count);
+  std::fill(norms, norms + norm_count, 1.0f);
   // Residual branches scaled by 1/sqrt(2 n_layers) so the residual stream stays
   // O(1) in depth.
   const float residual_gain = 1.0f / std::sqrt(2.0f * static_cast<float>(c.n_layers));
@@ -93,21 +96,21 @@ Weights<Int8Matrix> quantize_weights(const Weights<Fp32Matrix>& f, int group) {
   Weights<Int8Matrix> w;
   w.config = f.config;
   const Config& c = f.config;
+  Arena& arena = new_arena(w.storage);
   auto quantize = [&](const Fp32Matrix& m) {
     const std::size_t n = static_cast<std::size_t>(m.rows) * m.cols;
-    auto q = std::make_shared<std::vector<std::int8_t>>(n);
-    auto s = std::make_shared<std::vector<float>>(n / group);
-    quantize_groups({m.data, n}, group, *q, *s);
-    return Int8Matrix{keep(w.storage, q), keep(w.storage, s), m.rows, m.cols, group};
+    std::int8_t* q = arena.allocate<std::int8_t>(n);
+    float* s = arena.allocate<float>(n / group);
+    quantize_groups({m.data, n}, group, {q, n}, {s, n / group});
+    return Int8Matrix{q, s, m.rows, m.cols, group};
   };
   // Norms stay fp32; copy them so the fp32 weights can be freed.
-  auto norms = std::make_shared<std::vector<float>>();
-  for (const auto& l : f.layers) {
-    norms->insert(norms->end(), l.rms_att, l.rms_att + c.dim);
-    norms->insert(norms->end(), l.rms_ffn, l.rms_ffn + c.dim);
+  float* n = arena.allocate<float>(static_cast<std::size_t>(c.dim) * (2 * f.layers.size() + 1));
+  for (std::size_t l = 0; l < f.layers.size(); ++l) {
+    std::copy(f.layers[l].rms_att, f.layers[l].rms_att + c.dim, n + 2 * l * c.dim);
+    std::copy(f.layers[l].rms_ffn, f.layers[l].rms_ffn + c.dim, n + (2 * l + 1) * c.dim);
   }
-  norms->insert(norms->end(), f.rms_final, f.rms_final + c.dim);
-  const float* n = keep(w.storage, norms);
+  std::copy(f.rms_final, f.rms_final + c.dim, n + 2 * f.layers.size() * c.dim);
   w.embedding = quantize(f.embedding);
   for (std::size_t l = 0; l < f.layers.size(); ++l) {
     const auto& src = f.layers[l];

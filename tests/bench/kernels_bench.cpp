@@ -1,0 +1,115 @@
+// Kernel microbenchmarks: one weight matrix against a batch of inputs, per ISA path.
+#include <benchmark/benchmark.h>
+
+#include <vector>
+
+#include "core/rng.h"
+#include "engine/kernels.h"
+#include "engine/quantize.h"
+
+namespace {
+
+using namespace deploybench::engine;
+
+std::vector<float> random_values(std::size_t n) {
+  deploybench::Rng rng(1);
+  std::vector<float> v(n);
+  for (float& x : v) x = static_cast<float>(rng.normal(0, 1));
+  return v;
+}
+
+bool runnable(Isa isa) { return isa == Isa::Portable || static_cast<int>(isa) <= static_cast<int>(detect_isa()); }
+
+// Args: isa, rows, cols, batch. Counters: multiply-accumulates and weight bytes per second.
+void BM_MatmulInt8(benchmark::State& state) {
+  const auto isa = static_cast<Isa>(state.range(0));
+  const int rows = static_cast<int>(state.range(1)), cols = static_cast<int>(state.range(2));
+  const int batch = static_cast<int>(state.range(3)), group = cols % 64 == 0 ? 64 : 32;
+  if (!runnable(isa)) {
+    state.SkipWithError("ISA not supported on this CPU");
+    return;
+  }
+  const auto wf = random_values(static_cast<std::size_t>(rows) * cols);
+  std::vector<std::int8_t> q(wf.size());
+  std::vector<float> s(wf.size() / group);
+  quantize_groups(wf, group, q, s);
+  const auto xf = random_values(static_cast<std::size_t>(batch) * cols);
+  QuantizedInput x;
+  quantize_input(xf.data(), batch, cols, group, x);
+  std::vector<float> out(static_cast<std::size_t>(batch) * rows);
+  const Int8Matrix w{q.data(), s.data(), rows, cols, group};
+  for (auto _ : state) {
+    matmul_rows(isa, w, x, out.data(), 0, rows);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetLabel(std::string(to_string(isa)));
+  state.counters["MAC/s"] =
+      benchmark::Counter(static_cast<double>(rows) * cols * batch, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["weight_B/s"] =
+      benchmark::Counter(static_cast<double>(q.size() + 4 * s.size()), benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void BM_MatmulFp32(benchmark::State& state) {
+  const auto isa = static_cast<Isa>(state.range(0));
+  const int rows = static_cast<int>(state.range(1)), cols = static_cast<int>(state.range(2));
+  const int batch = static_cast<int>(state.range(3));
+  if (!runnable(isa)) {
+    state.SkipWithError("ISA not supported on this CPU");
+    return;
+  }
+  const auto wf = random_values(static_cast<std::size_t>(rows) * cols);
+  const auto xf = random_values(static_cast<std::size_t>(batch) * cols);
+  std::vector<float> out(static_cast<std::size_t>(batch) * rows);
+  for (auto _ : state) {
+    matmul_rows(isa, Fp32Matrix{wf.data(), rows, cols}, Fp32Input{xf.data(), batch, cols}, out.data(), 0, rows);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetLabel(std::string(to_string(isa)));
+  state.counters["MAC/s"] =
+      benchmark::Counter(static_cast<double>(rows) * cols * batch, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void BM_QuantizeInput(benchmark::State& state) {
+  const int rows = static_cast<int>(state.range(0)), cols = 768;
+  const auto xf = random_values(static_cast<std::size_t>(rows) * cols);
+  QuantizedInput x;
+  for (auto _ : state) {
+    quantize_input(xf.data(), rows, cols, 64, x);
+    benchmark::DoNotOptimize(x.q.data());
+  }
+  state.SetItemsProcessed(state.iterations() * rows * cols);
+}
+
+void BM_AttentionDot(benchmark::State& state) {
+  const auto isa = static_cast<Isa>(state.range(0));
+  if (!runnable(isa)) {
+    state.SkipWithError("ISA not supported on this CPU");
+    return;
+  }
+  const auto a = random_values(64), b = random_values(64 * 512);
+  const VectorOps ops = vector_ops(isa);
+  for (auto _ : state) {
+    float s = 0;
+    for (int t = 0; t < 512; ++t) s += ops.dot(a.data(), b.data() + 64 * t, 64);
+    benchmark::DoNotOptimize(s);
+  }
+  state.SetLabel(std::string(to_string(isa)));
+  state.SetItemsProcessed(state.iterations() * 512);
+}
+
+// 768 x 768 (a base attention projection) and 2048 x 768 (a base FFN matrix); batch 1, 4, 8.
+void matmul_args(benchmark::internal::Benchmark* b) {
+  for (int isa : {0, 1, 2}) {
+    for (auto [rows, cols] : {std::pair{768, 768}, std::pair{2048, 768}}) {
+      for (int batch : {1, 4, 8}) b->Args({isa, rows, cols, batch});
+    }
+  }
+  b->ArgNames({"isa", "rows", "cols", "batch"});
+}
+
+BENCHMARK(BM_MatmulInt8)->Apply(matmul_args);
+BENCHMARK(BM_MatmulFp32)->Apply(matmul_args);
+BENCHMARK(BM_QuantizeInput)->Arg(1)->Arg(64);
+BENCHMARK(BM_AttentionDot)->DenseRange(0, 2);
+
+}  // namespace

@@ -1,0 +1,50 @@
+#include "engine/bench.h"
+
+#include <catch2/catch.hpp>
+
+using namespace deploybench::engine;
+
+TEST_CASE("bench rows relate decode speed to the measured roofline") {
+  BenchOptions o;
+  o.presets = {"tiny"};
+  o.precisions = {Precision::Int8};
+  o.threads = {1};
+  o.batches = {1, 2};
+  o.prompt_tokens = 4;
+  o.decode_steps = 2;
+  o.repeats = 1;
+  o.bandwidth_bytes = 4u << 20;
+  int seen = 0;
+  auto rows = run_bench(o, [&](const BenchRow&) { ++seen; });
+  REQUIRE(rows.ok());
+  REQUIRE(rows.value().size() == 2);
+  CHECK(seen == 2);
+  for (const auto& r : rows.value()) {
+    CHECK(r.preset == "tiny");
+    CHECK(r.prefill_tok_s > 0);
+    CHECK(r.decode_tok_s > 0);
+    CHECK(r.bandwidth_gb_s > 0);
+    CHECK(r.cpu_share > 0);
+    // int8 tiny: 15.2M weights at ~1.06 bytes each (values plus one fp32 scale per 32).
+    CHECK(r.weight_bytes > 15'000'000u);
+    CHECK(r.weight_bytes < 18'000'000u);
+    CHECK(r.kv_bytes == static_cast<std::size_t>(r.batch) * 2 * 4 * 6 * (4 + 1 + 1) * 288);
+    CHECK(r.roofline_tok_s == Approx(r.batch * r.bandwidth_gb_s * 1e9 / (r.weight_bytes + r.kv_bytes)));
+    CHECK(r.roofline_fraction == Approx(r.decode_tok_s / r.roofline_tok_s));
+  }
+}
+
+TEST_CASE("bench options are validated before anything runs") {
+  BenchOptions o;
+  o.presets = {"tiny", "giant"};
+  auto r = run_bench(o);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message.find("giant") != std::string::npos);
+  o.presets = {"tiny"};
+  o.prompt_tokens = 250;
+  o.decode_steps = 10;  // 260 > tiny's 256 context
+  CHECK_FALSE(o.validate().ok());
+  o.prompt_tokens = 4;
+  o.batches = {0};
+  CHECK_FALSE(o.validate().ok());
+}
