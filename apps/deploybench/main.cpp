@@ -23,7 +23,11 @@ int main(int argc, char** argv) {
   cli::setup_run(app, exit_code);
   cli::setup_validate(app, exit_code);
   cli::setup_report(app, exit_code);
+  cli::setup_compare(app, exit_code);
+  cli::setup_gate(app, exit_code);
   cli::setup_probe(app, exit_code);
+  cli::setup_cleanup(app, exit_code);
+  cli::setup_doctor(app, exit_code);
 
   try {
     app.parse(argc, argv);

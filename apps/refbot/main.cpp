@@ -1,15 +1,29 @@
-// refbot: the reference chatbot server deploybench deploys (subcommands registered here).
+// refbot: the reference OpenAI-compatible chatbot server that deploybench deploys and measures.
 #include <CLI/CLI.hpp>
 
-void setup_bench(CLI::App& app, int& exit_code);
-void setup_export(CLI::App& app, int& exit_code);
+#include "commands.h"
+#include "core/host.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"refbot: reference chatbot server on a llama-style transformer"};
+  using namespace deploybench;
+  CLI::App app{
+      "refbot: an OpenAI-compatible chatbot server on a llama-style transformer (CPU), with continuous\n"
+      "batching, streaming, Prometheus metrics and a built-in knowledge base.",
+      "refbot"};
+  app.set_version_flag("--version", version_string());
   app.require_subcommand(1);
+  app.footer(
+      "Exit codes: 0 success, 1 failure, 2 usage error.\nRun 'refbot SUBCOMMAND --help' for a subcommand's flags.");
   int exit_code = 0;
+  refbot::setup_serve(app, exit_code);
+  refbot::setup_overhead(app, exit_code);
   setup_bench(app, exit_code);
   setup_export(app, exit_code);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
   return exit_code;
 }

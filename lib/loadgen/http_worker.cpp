@@ -1,5 +1,6 @@
 #include "loadgen/http_worker.h"
 
+#include <sys/epoll.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
@@ -30,14 +31,25 @@ HttpWorker::~HttpWorker() {
   if (multi_) curl_multi_cleanup(multi_);
   if (headers_) curl_slist_free_all(headers_);
   if (timer_fd_ >= 0) close(timer_fd_);
+  if (epoll_fd_ >= 0) close(epoll_fd_);
 }
 
 Status HttpWorker::init() {
   multi_ = curl_multi_init();
   timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-  if (!multi_ || timer_fd_ < 0) return make_error(ErrorCode::Failed, "cannot create a curl multi handle or timerfd");
+  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  if (!multi_ || timer_fd_ < 0 || epoll_fd_ < 0)
+    return make_error(ErrorCode::Failed, "cannot create a curl multi handle, timerfd or epoll set");
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.fd = timer_fd_;
+  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, timer_fd_, &ev);
   curl_multi_setopt(multi_, CURLMOPT_PIPELINING, CURLPIPE_NOTHING);  // HTTP/1.1, one request per connection
   curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(spec_.slots));
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &HttpWorker::on_socket);
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &HttpWorker::on_curl_timer);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
   for (const auto& h : spec_.request->headers) headers_ = curl_slist_append(headers_, h.c_str());
   if (!spec_.open_loop) {
     user_ready_.assign(static_cast<std::size_t>(spec_.slots), Nanos{0});
@@ -192,10 +204,38 @@ Nanos HttpWorker::next_wakeup(Nanos t) const {
   return next;
 }
 
-// Sleeps until socket activity or `next` (nanosecond precision through a timerfd, which
-// curl_multi_poll watches next to its own sockets).
-void HttpWorker::wait_until(Nanos next) {
-  int timeout_ms = kIdlePollMs;
+// curl asks to watch (or stop watching) a socket.
+int HttpWorker::on_socket(CURL*, curl_socket_t fd, int what, void* self, void* registered) {
+  auto* w = static_cast<HttpWorker*>(self);
+  if (what == CURL_POLL_REMOVE) {
+    epoll_ctl(w->epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);  // may already be closed: ignore errors
+    return 0;
+  }
+  epoll_event ev{};
+  ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
+  ev.data.fd = fd;
+  if (registered) {
+    epoll_ctl(w->epoll_fd_, EPOLL_CTL_MOD, fd, &ev);
+  } else if (epoll_ctl(w->epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0 && errno == EEXIST) {
+    epoll_ctl(w->epoll_fd_, EPOLL_CTL_MOD, fd, &ev);
+  }
+  curl_multi_assign(w->multi_, fd, w);
+  return 0;
+}
+
+// curl asks to be called back after `timeout_ms` (-1: cancel). Only recorded here: curl may not
+// be re-entered from its own callback.
+int HttpWorker::on_curl_timer(CURLM*, long timeout_ms, void* self) {
+  auto* w = static_cast<HttpWorker*>(self);
+  w->curl_deadline_ = timeout_ms < 0 ? kNever : w->now() + std::chrono::milliseconds{timeout_ms};
+  return 0;
+}
+
+// Sets the timerfd to fire at offset `next` (nanosecond precision; kNever disarms). Skips the
+// syscall when it is already set so.
+void HttpWorker::arm_timer(Nanos next) {
+  if (next == timer_armed_) return;
+  timer_armed_ = next;
   itimerspec spec{};
   if (next != kNever) {
     const auto abs = (shared_.t0 + next).time_since_epoch();  // steady_clock is CLOCK_MONOTONIC
@@ -204,10 +244,25 @@ void HttpWorker::wait_until(Nanos next) {
     if (spec.it_value.tv_sec == 0 && spec.it_value.tv_nsec == 0) spec.it_value.tv_nsec = 1;
   }
   timerfd_settime(timer_fd_, TFD_TIMER_ABSTIME, &spec, nullptr);
-  curl_waitfd extra{timer_fd_, CURL_WAIT_POLLIN, 0};
-  curl_multi_poll(multi_, &extra, 1, timeout_ms, nullptr);
-  std::uint64_t expirations = 0;
-  while (read(timer_fd_, &expirations, sizeof expirations) < 0 && errno == EINTR) {
+}
+
+// Sleeps until socket activity or `next`, then lets curl handle every ready socket.
+void HttpWorker::wait_for_events(Nanos next) {
+  arm_timer(next);
+  epoll_event events[64];
+  const int n = epoll_wait(epoll_fd_, events, 64, kIdlePollMs);
+  int running = 0;
+  for (int i = 0; i < n; ++i) {
+    const int fd = events[i].data.fd;
+    if (fd == timer_fd_) {
+      std::uint64_t expirations = 0;
+      if (read(timer_fd_, &expirations, sizeof expirations) > 0) timer_armed_ = kNever;
+      continue;
+    }
+    const int flags = (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR) ? CURL_CSELECT_IN : 0) |
+                      (events[i].events & (EPOLLOUT | EPOLLERR) ? CURL_CSELECT_OUT : 0) |
+                      (events[i].events & EPOLLERR ? CURL_CSELECT_ERR : 0);
+    curl_multi_socket_action(multi_, fd, flags, &running);
   }
 }
 
@@ -224,6 +279,7 @@ void HttpWorker::abort_all() {
 }
 
 void HttpWorker::run() {
+  int running = 0;
   for (;;) {
     Nanos t = now();
     mark_window(t);
@@ -237,14 +293,18 @@ void HttpWorker::run() {
     } else {
       start_ready_users(t);
     }
-    int running = 0;
-    curl_multi_perform(multi_, &running);
+    if (curl_deadline_ != kNever && curl_deadline_ <= now()) {
+      curl_deadline_ = kNever;
+      curl_multi_socket_action(multi_, CURL_SOCKET_TIMEOUT, 0, &running);
+    }
     reap();
     if (finished()) break;
     t = now();
-    const Nanos next = next_wakeup(t);
+    Nanos next = next_wakeup(t);
+    if (curl_deadline_ != kNever) next = next == kNever ? curl_deadline_ : std::min(next, curl_deadline_);
     if (next != kNever && next <= t) continue;
-    wait_until(next);
+    wait_for_events(next);
+    reap();
   }
   if (!window_marked_) return;  // ended before the measured window: nothing to report
   result_.window_cpu_s = thread_cpu_seconds() - cpu_at_window_;

@@ -1,6 +1,8 @@
 #pragma once
 // One load-generator thread: its own curl multi handle (so its own keep-alive connections),
 // its own metrics accumulator and lag histogram, no locks on the hot path (wrk2's design).
+// Event loop: curl's socket interface on an epoll set plus a timerfd for the next scheduled
+// send, so each wakeup costs O(ready sockets), not O(connections) as curl_multi_poll would.
 // Workers share only a few atomics: the in-flight count, the measured-request tickets, the
 // prompt cursor and progress counters.
 #include <curl/curl.h>
@@ -86,7 +88,10 @@ class HttpWorker {
   void account(const RequestRecord& r, const std::string& error_body);
   bool finished() const;
   Nanos next_wakeup(Nanos now) const;
-  void wait_until(Nanos next);
+  void wait_for_events(Nanos next);
+  void arm_timer(Nanos next);
+  static int on_socket(CURL* easy, curl_socket_t fd, int what, void* self, void* registered);
+  static int on_curl_timer(CURLM* multi, long timeout_ms, void* self);
   void mark_window(Nanos now);
   void abort_all();
 
@@ -95,7 +100,10 @@ class HttpWorker {
   WorkerResult result_;
   CURLM* multi_ = nullptr;
   curl_slist* headers_ = nullptr;
+  int epoll_fd_ = -1;
   int timer_fd_ = -1;
+  Nanos timer_armed_ = kNever;    // what timer_fd_ is set to
+  Nanos curl_deadline_ = kNever;  // when curl wants socket_action(CURL_SOCKET_TIMEOUT)
   std::vector<std::unique_ptr<Transfer>> slots_;
   std::vector<Transfer*> free_;
   int active_ = 0;

@@ -117,7 +117,10 @@ void ResponseReader::on_json(std::string_view text, bool from_stream) {
 void ResponseReader::finish() {
   if (status_ != 0 && (status_ < 200 || status_ >= 300)) return;
   if (mode_ == ResponseMode::ChatStream) {
-    if (!done_marker_ || !decoder_.finish_clean()) malformed_ = true;
+    // [DONE] is only dispatched at the blank line after it, so it proves a complete stream;
+    // bytes after it are ignored. (SseDecoder::finish_clean() would also reject a stream whose
+    // last line ends in a bare CR, which is a complete line ending.)
+    if (!done_marker_) malformed_ = true;
   } else if (mode_ == ResponseMode::ChatJson && !malformed_) {
     on_json(body_, false);
   }

@@ -52,7 +52,9 @@ Result<Schedule> make_schedule(const OpenLoop& pattern, Nanos warmup, Nanos dura
     if (counted_warmup && max_requests && s.offsets.size() - s.first_measured >= *max_requests) break;
     if (s.offsets.size() >= max_entries) break;
     s.offsets.push_back(t);
-    t_s += next_gap_s(pattern, rng);
+    // Constant arrivals are computed, not accumulated, so 10 * 0.1 s lands exactly on 1 s.
+    t_s = pattern.arrival == Arrival::Constant ? static_cast<double>(s.offsets.size()) / pattern.rate_per_s
+                                               : t_s + next_gap_s(pattern, rng);
   }
   if (!counted_warmup) s.first_measured = s.offsets.size();
   return s;

@@ -52,6 +52,7 @@ Transfer::Transfer(const RequestTemplate& tmpl, curl_slist* headers, TimePoint t
   curl_easy_setopt(easy_, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
   curl_easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy_, CURLOPT_TCP_NODELAY, 1L);
+  curl_easy_setopt(easy_, CURLOPT_PROXY, "");  // no proxy: also skips reading *_proxy variables per request
   curl_easy_setopt(easy_, CURLOPT_TIMEOUT_MS, static_cast<long>(tmpl.timeout.count() / 1'000'000));
   curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &Transfer::on_write);
   curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);

@@ -2,6 +2,7 @@
 // for a pull-request comment.
 #include <fmt/format.h>
 
+#include "core/markup.h"
 #include "report/overhead.h"
 #include "report/render_parts.h"
 #include "report/table.h"
@@ -9,25 +10,16 @@
 namespace deploybench::report {
 namespace {
 
-std::string md_cell(const std::string& text) {
-  std::string out;
-  for (const char ch : text) {
-    if (ch == '|') out += '\\';
-    out += ch;
-  }
-  return out;
-}
-
 std::string md_table(const std::vector<std::string>& headers, const std::vector<bool>& numeric,
                      const std::vector<std::vector<std::string>>& rows) {
   std::string out = "|";
-  for (const auto& h : headers) out += fmt::format(" {} |", md_cell(h));
+  for (const auto& h : headers) out += fmt::format(" {} |", escape_markdown_cell(h));
   out += "\n|";
   for (std::size_t i = 0; i < headers.size(); ++i) out += numeric[i] ? "---:|" : "---|";
   out += "\n";
   for (const auto& row : rows) {
     out += "|";
-    for (const auto& cell : row) out += fmt::format(" {} |", md_cell(cell));
+    for (const auto& cell : row) out += fmt::format(" {} |", escape_markdown_cell(cell));
     out += "\n";
   }
   return out;

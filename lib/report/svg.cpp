@@ -8,7 +8,7 @@
 namespace deploybench::report::svg {
 namespace {
 
-constexpr double kW = 720, kH = 320, kLeft = 70, kRight = 160, kTop = 36, kBottom = 50;
+constexpr double kW = 720, kH = 320, kLeft = 70, kRight = 200, kTop = 36, kBottom = 50;
 constexpr const char* kPalette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                                     "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
 
@@ -71,36 +71,13 @@ std::string legend(const std::vector<std::string>& names) {
     const double y = kTop + 8 + 18.0 * static_cast<double>(i);
     out += fmt::format("<rect x=\"{}\" y=\"{:.1f}\" width=\"12\" height=\"12\" fill=\"{}\"/>\n", kW - kRight + 12,
                        y - 10, color(i));
-    out += fmt::format("<text x=\"{}\" y=\"{:.1f}\" font-size=\"11\">{}</text>\n", kW - kRight + 28, y,
+    out += fmt::format("<text x=\"{}\" y=\"{:.1f}\" font-size=\"10\">{}</text>\n", kW - kRight + 28, y,
                        escape_xml(names[i]));
   }
   return out;
 }
 
 }  // namespace
-
-std::string escape_xml(const std::string& text) {
-  std::string out;
-  for (const char ch : text) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += ch;
-    }
-  }
-  return out;
-}
 
 std::vector<double> nice_ticks(double lo, double hi) {
   if (!(hi > lo)) hi = lo + 1;
@@ -163,7 +140,7 @@ std::string bar_chart(const std::string& title, const std::string& y_label, cons
           gx + bar_w * static_cast<double>(s), top, bar_w, f.py(0) - top, color(s), escape_xml(groups[g].label),
           escape_xml(series[s]), tick_text(v));
     }
-    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"10\" text-anchor=\"middle\">{}</text>\n",
+    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"8\" text-anchor=\"middle\">{}</text>\n",
                        gx + group_w * 0.4, kH - kBottom + 14, escape_xml(groups[g].label));
   }
   return out + legend(series) + "</svg>\n";

@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/markup.h"
+
 namespace deploybench::report::svg {
 
 struct Series {
@@ -27,7 +29,7 @@ std::string bar_chart(const std::string& title, const std::string& y_label, cons
 std::string stacked_bar_chart(const std::string& title, const std::string& x_label,
                               const std::vector<std::string>& segments, const std::vector<BarGroup>& bars);
 
-std::string escape_xml(const std::string& text);
+using deploybench::escape_xml;
 /// Up to ~6 round tick values covering [lo, hi] (1, 2, 5 x 10^k steps).
 std::vector<double> nice_ticks(double lo, double hi);
 

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "result/cell_key.h"
 #include "result/metric_catalog.h"
 
 namespace deploybench::report {
@@ -39,10 +40,7 @@ std::string format_rate(double value, const char* unit) {
 std::string format_percent_change(double fraction) { return fmt::format("{:+.1f}%", fraction * 100.0); }
 
 std::string cell_label(const result::CellResult& cell) {
-  const std::string suffix = "/r" + std::to_string(cell.repetition);
-  std::string id = cell.cell_id;
-  if (id.size() > suffix.size() && id.compare(id.size() - suffix.size(), suffix.size(), suffix) == 0)
-    id.resize(id.size() - suffix.size());
+  const std::string id = result::cell_base_id(cell);
   return cell.repetition > 1 ? fmt::format("{} #{}", id, cell.repetition) : id;
 }
 

@@ -16,16 +16,16 @@ namespace deploybench::target {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr const char *kGroup = "deploybench";
+constexpr const char* kGroup = "deploybench";
 
-bool has_word(const std::string &list, const std::string &word, char sep) {
-  for (const auto &w : split(list, sep)) {
+bool has_word(const std::string& list, const std::string& word, char sep) {
+  for (const auto& w : split(list, sep)) {
     if (w == word) return true;
   }
   return false;
 }
 
-std::string slurp_trimmed(const fs::path &p) {
+std::string slurp_trimmed(const fs::path& p) {
   auto text = read_file(p, 1u << 20);
   if (!text) return {};
   std::string s = *text;
@@ -33,7 +33,7 @@ std::string slurp_trimmed(const fs::path &p) {
   return s;
 }
 
-Status write_value(const fs::path &file, const std::string &value) {
+Status write_value(const fs::path& file, const std::string& value) {
   std::ofstream out(file);
   out << value;
   out.flush();
@@ -42,12 +42,12 @@ Status write_value(const fs::path &file, const std::string &value) {
 }
 
 /// Sums "key value" lines of a memory.stat file for the given keys.
-std::uint64_t stat_sum(const fs::path &file, std::initializer_list<const char *> keys) {
+std::uint64_t stat_sum(const fs::path& file, std::initializer_list<const char*> keys) {
   std::ifstream in(file);
   std::string key;
   std::uint64_t value = 0, total = 0;
   while (in >> key >> value) {
-    for (const char *k : keys) {
+    for (const char* k : keys) {
       if (key == k) total += value;
     }
   }
@@ -55,7 +55,7 @@ std::uint64_t stat_sum(const fs::path &file, std::initializer_list<const char *>
 }
 
 /// The cgroup path of `pid` for a v1 controller, or for v2 (controller empty).
-std::optional<std::string> cgroup_path_of(pid_t pid, const std::string &controller) {
+std::optional<std::string> cgroup_path_of(pid_t pid, const std::string& controller) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/cgroup");
   std::string line;
   while (std::getline(in, line)) {
@@ -73,16 +73,16 @@ std::optional<std::string> cgroup_path_of(pid_t pid, const std::string &controll
 
 }  // namespace
 
-CgroupMounts parse_cgroup_mounts(std::string_view mountinfo, const fs::path &fs_root) {
+CgroupMounts parse_cgroup_mounts(std::string_view mountinfo, const fs::path& fs_root) {
   CgroupMounts m;
-  for (const auto &line : split(mountinfo, '\n')) {
+  for (const auto& line : split(mountinfo, '\n')) {
     const auto fields = split(line, ' ');
     std::size_t dash = 0;
     while (dash < fields.size() && fields[dash] != "-") ++dash;
     if (fields.size() < 5 || dash + 3 >= fields.size()) continue;
     const fs::path point = fields[4];
-    const auto &type = fields[dash + 1];
-    const auto &options = fields[dash + 3];
+    const auto& type = fields[dash + 1];
+    const auto& options = fields[dash + 3];
     if (type == "cgroup") {
       if (has_word(options, "cpu", ',')) m.cpu = point;
       if (has_word(options, "cpuacct", ',')) m.cpuacct = point;
@@ -105,7 +105,7 @@ CgroupMounts read_cgroup_mounts() {
   return parse_cgroup_mounts(text ? std::string_view(*text) : std::string_view{});
 }
 
-std::string describe_cgroups(const CgroupMounts &m) {
+std::string describe_cgroups(const CgroupMounts& m) {
   if (m.v2) return "v2 at " + m.v2->string();
   if (m.cpu && m.cpuacct && m.memory) {
     return "v1 (cpu " + m.cpu->string() + ", memory " + m.memory->string() + ")" +
@@ -115,10 +115,10 @@ std::string describe_cgroups(const CgroupMounts &m) {
          "cpu/cpuacct/memory hierarchies";
 }
 
-Result<Cgroup> Cgroup::create(const CgroupMounts &mounts, const std::string &name, const ResourceLimits &limits) {
+Result<Cgroup> Cgroup::create(const CgroupMounts& mounts, const std::string& name, const ResourceLimits& limits) {
   Cgroup cg;
   std::error_code ec;
-  auto make_dir = [&](const fs::path &root) -> Result<fs::path> {
+  auto make_dir = [&](const fs::path& root) -> Result<fs::path> {
     const auto dir = root / kGroup / name;
     fs::create_directories(dir, ec);
     if (ec) return make_error(ErrorCode::Io, "cannot create cgroup " + dir.string() + ": " + ec.message());
@@ -147,7 +147,7 @@ Result<Cgroup> Cgroup::create(const CgroupMounts &mounts, const std::string &nam
                       "CPU and memory limits need cgroups; drop limits: or "
                       "mount the controllers");
   }
-  for (const auto &root : {*mounts.cpu, *mounts.cpuacct, *mounts.memory}) {
+  for (const auto& root : {*mounts.cpu, *mounts.cpuacct, *mounts.memory}) {
     if (std::find(cg.dirs_.begin(), cg.dirs_.end(), root / kGroup / name) != cg.dirs_.end()) continue;
     if (auto dir = make_dir(root); !dir) return std::move(dir).error();
   }
@@ -168,12 +168,12 @@ Result<Cgroup> Cgroup::create(const CgroupMounts &mounts, const std::string &nam
 
 std::vector<fs::path> Cgroup::procs_files() const {
   std::vector<fs::path> out;
-  for (const auto &d : dirs_) out.push_back(d / "cgroup.procs");
+  for (const auto& d : dirs_) out.push_back(d / "cgroup.procs");
   return out;
 }
 
-Status remove_cgroup_dirs(const std::vector<fs::path> &dirs) {
-  for (const auto &dir : dirs) {
+Status remove_cgroup_dirs(const std::vector<fs::path>& dirs) {
+  for (const auto& dir : dirs) {
     std::error_code ec;
     if (!fs::exists(dir, ec)) continue;
     const auto deadline = SteadyClock::now() + std::chrono::seconds{3};
@@ -194,35 +194,35 @@ Status remove_cgroup_dirs(const std::vector<fs::path> &dirs) {
   return Ok{};
 }
 
-std::string owned_cgroup_name(const std::string &deployment) {
+std::string owned_cgroup_name(const std::string& deployment) {
   const pid_t self = getpid();
   const auto st = read_proc_stat(self);
   return std::to_string(self) + "." + std::to_string(st ? st->start_ticks : 0) + "." + deployment;
 }
 
-bool cgroup_owner_alive(const fs::path &dir) {
+bool cgroup_owner_alive(const fs::path& dir) {
   const auto parts = split(dir.filename().string(), '.');
   if (parts.size() < 3) return false;
   try {
     return process_alive(static_cast<pid_t>(std::stol(parts[0])), std::stoull(parts[1]));
-  } catch (const std::exception &) {
+  } catch (const std::exception&) {
     return false;
   }
 }
 
-std::vector<fs::path> list_deploybench_cgroups(const CgroupMounts &m) {
+std::vector<fs::path> list_deploybench_cgroups(const CgroupMounts& m) {
   std::vector<fs::path> out;
-  for (const auto &root : {m.v2, m.cpu, m.cpuacct, m.memory}) {
+  for (const auto& root : {m.v2, m.cpu, m.cpuacct, m.memory}) {
     if (!root) continue;
     std::error_code ec;
-    for (const auto &e : fs::directory_iterator(*root / kGroup, ec)) {
+    for (const auto& e : fs::directory_iterator(*root / kGroup, ec)) {
       if (e.is_directory() && std::find(out.begin(), out.end(), e.path()) == out.end()) out.push_back(e.path());
     }
   }
   return out;
 }
 
-Result<ProcUsage> read_cgroup_usage_of(pid_t pid, const CgroupMounts &m) {
+Result<ProcUsage> read_cgroup_usage_of(pid_t pid, const CgroupMounts& m) {
   ProcUsage u;
   if (m.v2) {
     const auto path = cgroup_path_of(pid, "");
@@ -241,7 +241,7 @@ Result<ProcUsage> read_cgroup_usage_of(pid_t pid, const CgroupMounts &m) {
   if (usage.empty()) return make_error(ErrorCode::NotFound, "cgroup of process " + std::to_string(pid) + " is gone");
   try {
     u.cpu_seconds = std::stod(usage) / 1e9;
-  } catch (const std::exception &) {
+  } catch (const std::exception&) {
     return make_error(ErrorCode::Failed, "unreadable cpuacct.usage '" + usage + "'");
   }
   u.rss_bytes =

@@ -13,18 +13,18 @@ namespace deploybench::target {
 namespace {
 
 /// "pid:start" (the deploybench.owner label) names a running process.
-bool owner_label_alive(const std::string &label) {
+bool owner_label_alive(const std::string& label) {
   const auto colon = label.find(':');
   if (colon == std::string::npos) return false;
   try {
     return process_alive(static_cast<pid_t>(std::stol(label.substr(0, colon))), std::stoull(label.substr(colon + 1)));
-  } catch (const std::exception &) {
+  } catch (const std::exception&) {
     return false;
   }
 }
 
-void remove_container(const Environment &env, const std::string &runtime, const std::string &id,
-                      const CleanupOptions &options, CleanupReport &report) {
+void remove_container(const Environment& env, const std::string& runtime, const std::string& id,
+                      const CleanupOptions& options, CleanupReport& report) {
   report.actions.push_back("remove " + runtime + " container " + id);
   if (options.dry_run) return;
   auto r = env.processes->run({{runtime, "rm", "-f", "-t", "0", id}, std::chrono::seconds{60}, {}});
@@ -35,9 +35,9 @@ void remove_container(const Environment &env, const std::string &runtime, const 
   }
 }
 
-void cleanup_records(const Environment &env, const CleanupOptions &options, CleanupReport &report,
-                     std::set<std::filesystem::path> &live_cgroups) {
-  for (const auto &rec : load_states(env.state_dir)) {
+void cleanup_records(const Environment& env, const CleanupOptions& options, CleanupReport& report,
+                     std::set<std::filesystem::path>& live_cgroups) {
+  for (const auto& rec : load_states(env.state_dir)) {
     const std::string what = rec.kind + " target '" + rec.target + "' of run " + rec.run_id;
     if (owner_alive(rec) && !options.force) {
       ++report.skipped_live;
@@ -61,8 +61,8 @@ void cleanup_records(const Environment &env, const CleanupOptions &options, Clea
   }
 }
 
-void cleanup_labelled_containers(const Environment &env, const CleanupOptions &options, CleanupReport &report) {
-  for (const auto &runtime : installed_container_runtimes()) {
+void cleanup_labelled_containers(const Environment& env, const CleanupOptions& options, CleanupReport& report) {
+  for (const auto& runtime : installed_container_runtimes()) {
     // docker renders .Labels as a string and has .Label; podman has a map.
     const std::string owner =
         runtime == "docker" ? "{{.Label \"deploybench.owner\"}}" : "{{index .Labels \"deploybench.owner\"}}";
@@ -77,7 +77,7 @@ void cleanup_labelled_containers(const Environment &env, const CleanupOptions &o
       report.errors.push_back(runtime + " ps: " + (r ? r->output : r.error().message));
       continue;
     }
-    for (const auto &line : split(r->output, '\n')) {
+    for (const auto& line : split(r->output, '\n')) {
       const auto fields = split(line, ' ');
       if (fields.empty() || fields[0].empty()) continue;
       if (fields.size() > 1 && owner_label_alive(fields[1]) && !options.force) {
@@ -93,18 +93,18 @@ void cleanup_labelled_containers(const Environment &env, const CleanupOptions &o
 
 std::vector<std::string> installed_container_runtimes() {
   std::vector<std::string> out;
-  for (const char *rt : {"podman", "docker"}) {
+  for (const char* rt : {"podman", "docker"}) {
     if (find_executable(rt)) out.emplace_back(rt);
   }
   return out;
 }
 
-CleanupReport cleanup_strays(const Environment &env, const CleanupOptions &options) {
+CleanupReport cleanup_strays(const Environment& env, const CleanupOptions& options) {
   CleanupReport report;
   std::set<std::filesystem::path> live_cgroups;
   cleanup_records(env, options, report, live_cgroups);
   cleanup_labelled_containers(env, options, report);
-  for (const auto &dir : list_deploybench_cgroups(env.cgroups)) {
+  for (const auto& dir : list_deploybench_cgroups(env.cgroups)) {
     if (live_cgroups.count(dir) || (cgroup_owner_alive(dir) && !options.force)) continue;
     report.actions.push_back("remove cgroup " + dir.string());
     if (options.dry_run) continue;

@@ -29,6 +29,6 @@ struct CleanupReport {
 /// Container runtimes the cleanup looks at (those installed).
 std::vector<std::string> installed_container_runtimes();
 
-CleanupReport cleanup_strays(const Environment &env, const CleanupOptions &options = {});
+CleanupReport cleanup_strays(const Environment& env, const CleanupOptions& options = {});
 
 }  // namespace deploybench::target

@@ -22,9 +22,7 @@ std::string last_line(const std::string& text) {
 
 }  // namespace
 
-std::string bundled_image_tag(const std::string& refbot_sha256) {
-  return "localhost/deploybench/refbot:" + refbot_sha256.substr(0, 12);
-}
+std::string bundled_image_tag(const std::string& key) { return "localhost/deploybench/refbot:" + key; }
 
 std::vector<std::string> container_run_argv(const TargetConfig& config, const ContainerRun& run) {
   const auto& c = std::get<ContainerConfig>(config.kind);
@@ -80,31 +78,20 @@ Result<CommandResult> ContainerTarget::cli(std::vector<std::string> args, Nanos 
 
 Result<std::string> ContainerTarget::ensure_image() {
   if (!ctr_.image.empty()) return ctr_.image;
-  if (!std::filesystem::exists(env_.refbot_static)) {
-    return make_error(ErrorCode::NotFound, "static refbot not found at " + env_.refbot_static.string(),
-                      "build it (ninja -C build refbot-static) or set DEPLOYBENCH_REFBOT_STATIC");
-  }
-  auto sha = sha256_file(env_.refbot_static);
+  auto sha = static_refbot_sha256(env_);
   if (!sha) return std::move(sha).error();
   info_.details["binary_sha256"] = *sha;
-  const auto tag = bundled_image_tag(*sha);
+  const auto script = env_.project_dir / "scripts" / "build-image.sh";
+  const auto tag = bundled_image_tag(artifact_key(*sha, script));
   auto exists = cli({"image", "exists", tag});
   if (exists && exists->exit_code == 0) {
     lifecycle_.build_cached = true;
     return tag;
   }
-  const auto script = env_.project_dir / "scripts" / "build-image.sh";
-  const auto t0 = SteadyClock::now();
-  auto built = env_.processes->run(
-      {{script.string(), "--runtime", ctr_.runtime, "--refbot", env_.refbot_static.string(), "--tag", tag},
-       std::chrono::minutes{5},
-       {}});
-  if (!built) return std::move(built).error();
-  if (built->exit_code != 0) {
-    return make_error(ErrorCode::Failed, "building the refbot image failed:\n" + built->output,
-                      "run scripts/build-image.sh by hand to see why");
-  }
-  lifecycle_.build = SteadyClock::now() - t0;
+  auto took = run_build_script(
+      env_, {script.string(), "--runtime", ctr_.runtime, "--refbot", env_.refbot_static.string(), "--tag", tag});
+  if (!took) return std::move(took).error();
+  lifecycle_.build = *took;
   return tag;
 }
 

@@ -23,8 +23,8 @@ struct ContainerRun {
 /// The full argv of `<runtime> run -d ...` (pure, for tests).
 std::vector<std::string> container_run_argv(const TargetConfig& config, const ContainerRun& run);
 
-/// localhost/deploybench/refbot:<first 12 hex of the static binary's sha256>.
-std::string bundled_image_tag(const std::string& refbot_sha256);
+/// localhost/deploybench/refbot:<artifact_key(binary, build script)>.
+std::string bundled_image_tag(const std::string& key);
 
 class ContainerTarget final : public Target {
  public:

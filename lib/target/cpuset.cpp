@@ -14,16 +14,16 @@ namespace {
 
 std::optional<int> parse_int(std::string_view s) {
   int v = 0;
-  const auto *end = s.data() + s.size();
+  const auto* end = s.data() + s.size();
   auto [p, ec] = std::from_chars(s.data(), end, v);
   if (ec != std::errc{} || p != end || v < 0) return std::nullopt;
   return v;
 }
 
-std::string requested_cpuset(const KindConfig &kind) {
-  if (const auto *l = std::get_if<LocalConfig>(&kind)) return l->limits.cpuset;
-  if (const auto *c = std::get_if<ContainerConfig>(&kind)) return c->limits.cpuset;
-  if (const auto *v = std::get_if<VmConfig>(&kind)) return v->cpuset;
+std::string requested_cpuset(const KindConfig& kind) {
+  if (const auto* l = std::get_if<LocalConfig>(&kind)) return l->limits.cpuset;
+  if (const auto* c = std::get_if<ContainerConfig>(&kind)) return c->limits.cpuset;
+  if (const auto* v = std::get_if<VmConfig>(&kind)) return v->cpuset;
   return {};
 }
 
@@ -31,7 +31,7 @@ std::string requested_cpuset(const KindConfig &kind) {
 
 Result<std::vector<int>> parse_cpuset(std::string_view text) {
   std::set<int> cpus;
-  for (const auto &part : split(text, ',')) {
+  for (const auto& part : split(text, ',')) {
     const auto dash = part.find('-');
     const auto lo = parse_int(std::string_view(part).substr(0, dash));
     const auto hi = dash == std::string::npos ? lo : parse_int(std::string_view(part).substr(dash + 1));
@@ -44,7 +44,7 @@ Result<std::vector<int>> parse_cpuset(std::string_view text) {
   return std::vector<int>(cpus.begin(), cpus.end());
 }
 
-std::string format_cpuset(const std::vector<int> &cpus) {
+std::string format_cpuset(const std::vector<int>& cpus) {
   std::string out;
   for (std::size_t i = 0; i < cpus.size();) {
     std::size_t j = i;
@@ -71,7 +71,7 @@ std::vector<int> available_cpus() {
   return cpus;
 }
 
-Placement plan_placement(const ResourceLimits &limits, const std::vector<int> &cpus) {
+Placement plan_placement(const ResourceLimits& limits, const std::vector<int>& cpus) {
   Placement p;
   if (!limits.cpuset.empty()) {
     p.target_cpuset = limits.cpuset;
@@ -94,10 +94,10 @@ Placement plan_placement(const ResourceLimits &limits, const std::vector<int> &c
   return p;
 }
 
-std::string harness_cpuset(const std::vector<TargetConfig> &targets, const std::vector<int> &cpus) {
+std::string harness_cpuset(const std::vector<TargetConfig>& targets, const std::vector<int>& cpus) {
   std::set<int> harness(cpus.begin(), cpus.end());
   bool pinned_any = false;
-  for (const auto &t : targets) {
+  for (const auto& t : targets) {
     if (std::holds_alternative<RemoteConfig>(t.kind)) continue;  // nothing runs here but the proxy
     ResourceLimits limits;
     limits.cpuset = requested_cpuset(t.kind);

@@ -14,7 +14,7 @@ namespace deploybench::target {
 /// "0-1,3" -> {0, 1, 3}, sorted and unique. Errors name the offending text.
 Result<std::vector<int>> parse_cpuset(std::string_view text);
 /// {0, 1, 3} -> "0-1,3".
-std::string format_cpuset(const std::vector<int> &cpus);
+std::string format_cpuset(const std::vector<int>& cpus);
 /// CPUs this process may run on (sched_getaffinity), sorted.
 std::vector<int> available_cpus();
 
@@ -32,11 +32,11 @@ inline constexpr std::size_t kPinApartMaxCpus = 4;
 /// explicit cpuset wins (the harness then gets the remaining CPUs, if any); on
 /// a small machine the harness gets the first CPU and the target the rest; on a
 /// large machine neither is pinned.
-Placement plan_placement(const ResourceLimits &limits, const std::vector<int> &cpus);
+Placement plan_placement(const ResourceLimits& limits, const std::vector<int>& cpus);
 
 /// The CPU set the runner should pin the harness (load generator) to, given
 /// every target of a run: the CPUs that no target is pinned to. Empty when
 /// nothing should be pinned.
-std::string harness_cpuset(const std::vector<TargetConfig> &targets, const std::vector<int> &cpus);
+std::string harness_cpuset(const std::vector<TargetConfig>& targets, const std::vector<int>& cpus);
 
 }  // namespace deploybench::target

@@ -11,6 +11,7 @@
 #include <deque>
 #include <fstream>
 
+#include "core/sha256.h"
 #include "core/text.h"
 
 namespace deploybench::target {
@@ -22,8 +23,8 @@ Result<int> pick_free_port() {
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t len = sizeof addr;
-  if (bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len) != 0) {
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
     const int e = errno;
     close(fd);
     return make_error(ErrorCode::Io, std::string("cannot pick a free port: ") + strerror(e));
@@ -32,7 +33,7 @@ Result<int> pick_free_port() {
   return static_cast<int>(ntohs(addr.sin_port));
 }
 
-std::string tail_file(const std::filesystem::path &path, std::size_t max_lines) {
+std::string tail_file(const std::filesystem::path& path, std::size_t max_lines) {
   std::ifstream in(path);
   std::deque<std::string> lines;
   for (std::string line; std::getline(in, line);) {
@@ -40,11 +41,11 @@ std::string tail_file(const std::filesystem::path &path, std::size_t max_lines) 
     if (lines.size() > max_lines) lines.pop_front();
   }
   std::string out;
-  for (const auto &l : lines) out += "  | " + l + "\n";
+  for (const auto& l : lines) out += "  | " + l + "\n";
   return out;
 }
 
-std::vector<std::string> substitute_port(const std::vector<std::string> &args, int port) {
+std::vector<std::string> substitute_port(const std::vector<std::string>& args, int port) {
   std::vector<std::string> out;
   const std::string p = std::to_string(port);
   for (auto a : args) {
@@ -56,7 +57,7 @@ std::vector<std::string> substitute_port(const std::vector<std::string> &args, i
   return out;
 }
 
-std::vector<std::string> refbot_serve_args(const ModelSpec &m, const std::string &host, int port) {
+std::vector<std::string> refbot_serve_args(const ModelSpec& m, const std::string& host, int port) {
   std::vector<std::string> a{"serve",
                              "--host",
                              host,
@@ -77,7 +78,7 @@ std::vector<std::string> refbot_serve_args(const ModelSpec &m, const std::string
   return a;
 }
 
-std::string deployment_name(const std::string &run_id, const std::string &target) {
+std::string deployment_name(const std::string& run_id, const std::string& target) {
   std::string out;
   for (char c : run_id + "-" + target) {
     const auto u = static_cast<unsigned char>(c);
@@ -88,8 +89,8 @@ std::string deployment_name(const std::string &run_id, const std::string &target
   return out.empty() ? "deployment" : out;
 }
 
-Result<std::filesystem::path> prepare_work_dir(const DeployContext &ctx, const Environment &env,
-                                               const std::string &target) {
+Result<std::filesystem::path> prepare_work_dir(const DeployContext& ctx, const Environment& env,
+                                               const std::string& target) {
   const auto dir = ctx.work_dir.empty() ? env.state_dir / deployment_name(ctx.run_id, target) : ctx.work_dir;
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -97,12 +98,39 @@ Result<std::filesystem::path> prepare_work_dir(const DeployContext &ctx, const E
   return dir;
 }
 
-std::string describe_limits(const ResourceLimits &l) {
+std::string describe_limits(const ResourceLimits& l) {
   std::vector<std::string> parts;
   if (l.cpus) parts.push_back("cpus=" + fmt::format("{:g}", *l.cpus));
   if (l.memory_bytes) parts.push_back("memory=" + format_bytes(*l.memory_bytes));
   if (!l.cpuset.empty()) parts.push_back("cpuset=" + l.cpuset);
   return parts.empty() ? "none" : join(parts, " ");
+}
+
+std::string artifact_key(const std::string& binary_sha256, const std::filesystem::path& build_script) {
+  auto script = sha256_file(build_script);
+  return binary_sha256.substr(0, 12) + "-" + (script ? script->substr(0, 8) : std::string("noscript"));
+}
+
+Result<std::string> static_refbot_sha256(const Environment& env) {
+  if (!std::filesystem::exists(env.refbot_static)) {
+    return make_error(ErrorCode::NotFound, "static refbot not found at " + env.refbot_static.string(),
+                      "build it (ninja -C build refbot-static) or set DEPLOYBENCH_REFBOT_STATIC");
+  }
+  return sha256_file(env.refbot_static);
+}
+
+Result<Nanos> run_build_script(const Environment& env, std::vector<std::string> argv,
+                               std::vector<std::pair<std::string, std::string>> extra_env) {
+  const auto t0 = SteadyClock::now();
+  const std::string script = argv.at(0);
+  auto built = env.processes->run({std::move(argv), std::chrono::minutes{5}, std::move(extra_env)});
+  if (!built) return std::move(built).error();
+  if (built->exit_code != 0) {
+    return make_error(ErrorCode::Failed,
+                      script + " failed (exit " + std::to_string(built->exit_code) + "):\n" + built->output,
+                      "run it by hand to see why");
+  }
+  return Nanos{SteadyClock::now() - t0};
 }
 
 ResourceSample to_sample(const ProcUsage& usage, TimePoint ready_at) {
@@ -113,7 +141,7 @@ ResourceSample to_sample(const ProcUsage& usage, TimePoint ready_at) {
   return s;
 }
 
-Error with_log(Error error, const std::filesystem::path &log) {
+Error with_log(Error error, const std::filesystem::path& log) {
   const auto tail = tail_file(log);
   if (!tail.empty()) error.message += "\nlast lines of " + log.string() + ":\n" + tail;
   return error;

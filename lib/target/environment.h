@@ -16,7 +16,7 @@ struct Environment {
   std::filesystem::path project_dir;                         // holds scripts/build-image.sh and scripts/build-vm.sh
   std::filesystem::path state_dir;                           // state records for cleanup (see state.h)
   std::filesystem::path vm_dir = "/var/lib/deploybench-vm";  // vmlinux and built initramfs images
-  ProcessRunner *processes = nullptr;                        // not owned; outlives every target
+  ProcessRunner* processes = nullptr;                        // not owned; outlives every target
   CgroupMounts cgroups;
   std::vector<int> cpus;  // CPUs the harness may use (placement)
 };
@@ -27,6 +27,6 @@ struct Environment {
 /// this binary was built from; DEPLOYBENCH_VM_DIR, else
 /// /var/lib/deploybench-vm; default_state_dir(). Paths that do not exist are
 /// still filled in: the target that needs one reports it with a hint.
-Environment discover_environment(ProcessRunner &processes);
+Environment discover_environment(ProcessRunner& processes);
 
 }  // namespace deploybench::target

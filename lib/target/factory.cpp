@@ -1,13 +1,16 @@
 #include "target/container_target.h"
+#include "target/emulated_network.h"
 #include "target/local_target.h"
+#include "target/remote_target.h"
 #include "target/target.h"
+#include "target/vm_target.h"
 
 namespace deploybench::target {
 
-Result<std::unique_ptr<Target>> make_target(const TargetConfig &config, const Environment &env) {
+Result<std::unique_ptr<Target>> make_target(const TargetConfig& config, const Environment& env) {
   if (auto diags = config.validate(); !diags.empty()) {
     std::string msg = "invalid target '" + config.name + "':";
-    for (const auto &d : diags) msg += "\n  " + d.path + ": " + d.message;
+    for (const auto& d : diags) msg += "\n  " + d.path + ": " + d.message;
     return make_error(ErrorCode::InvalidArgument, msg, diags.front().hint);
   }
   if (env.processes == nullptr) return make_error(ErrorCode::InvalidArgument, "Environment has no ProcessRunner");
@@ -16,10 +19,12 @@ Result<std::unique_ptr<Target>> make_target(const TargetConfig &config, const En
     target = std::make_unique<LocalTarget>(config, env);
   } else if (std::holds_alternative<ContainerConfig>(config.kind)) {
     target = std::make_unique<ContainerTarget>(config, env);
+  } else if (std::holds_alternative<VmConfig>(config.kind)) {
+    target = std::make_unique<VmTarget>(config, env);
   } else {
-    return make_error(ErrorCode::Unavailable,
-                      std::string("target kind '") + std::string(kind_name(config.kind)) + "' is not implemented yet");
+    target = std::make_unique<RemoteTarget>(config);
   }
+  if (config.network) target = std::make_unique<EmulatedNetworkTarget>(std::move(target), *config.network);
   return target;
 }
 

@@ -11,8 +11,8 @@ namespace {
 
 constexpr std::size_t kMaxBody = 1u << 20;
 
-std::size_t on_body(char *data, std::size_t size, std::size_t n, void *user) {
-  auto *body = static_cast<std::string *>(user);
+std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
+  auto* body = static_cast<std::string*>(user);
   const std::size_t len = size * n;
   if (body->size() < kMaxBody) body->append(data, std::min(len, kMaxBody - body->size()));
   return len;
@@ -20,8 +20,8 @@ std::size_t on_body(char *data, std::size_t size, std::size_t n, void *user) {
 
 }  // namespace
 
-Result<HttpReply> http_get(const HttpGet &request) {
-  std::unique_ptr<CURL, void (*)(CURL *)> curl(curl_easy_init(), curl_easy_cleanup);
+Result<HttpReply> http_get(const HttpGet& request) {
+  std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
   if (!curl) return make_error(ErrorCode::Failed, "curl_easy_init failed");
   HttpReply reply;
   const auto ms = std::max<long>(
@@ -35,7 +35,7 @@ Result<HttpReply> http_get(const HttpGet &request) {
   curl_easy_setopt(curl.get(), CURLOPT_SSL_VERIFYHOST, request.verify_tls ? 2L : 0L);
   curl_easy_setopt(curl.get(), CURLOPT_PROXY,
                    "");  // loopback probes must not go through http_proxy
-  curl_slist *headers = nullptr;
+  curl_slist* headers = nullptr;
   if (!request.bearer.empty()) {
     headers = curl_slist_append(headers, ("Authorization: Bearer " + request.bearer).c_str());
     curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers);
@@ -50,7 +50,7 @@ Result<HttpReply> http_get(const HttpGet &request) {
   return reply;
 }
 
-Status wait_until_ready(const HttpGet &request, TimePoint deadline, const std::function<Status()> &still_alive) {
+Status wait_until_ready(const HttpGet& request, TimePoint deadline, const std::function<Status()>& still_alive) {
   std::string last = "no attempt";
   while (SteadyClock::now() < deadline) {
     if (auto alive = still_alive(); !alive) return alive;

@@ -25,14 +25,14 @@ struct HttpGet {
 
 /// One GET. An Error for transport failures (refused, timeout, TLS); any HTTP
 /// status is a reply. Thread-safe.
-Result<HttpReply> http_get(const HttpGet &request);
+Result<HttpReply> http_get(const HttpGet& request);
 
 /// Polls `request` until it returns HTTP 200, `deadline` passes (Error Timeout
 /// naming the URL and the last failure) or `still_alive` returns an Error (the
 /// process died: returned as is). Each attempt uses the request's own timeout,
 /// so a server that accepts connections but never answers (slirp's hostfwd
 /// before the guest listens) does not stall the probe.
-Status wait_until_ready(const HttpGet &request, TimePoint deadline, const std::function<Status()> &still_alive);
+Status wait_until_ready(const HttpGet& request, TimePoint deadline, const std::function<Status()>& still_alive);
 
 /// Value of an unlabelled sample in Prometheus text exposition format, e.g.
 /// "refbot_process_cpu_seconds_total 1.25" -> 1.25; nullopt when absent.

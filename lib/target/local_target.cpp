@@ -9,22 +9,22 @@
 
 namespace deploybench::target {
 
-std::vector<std::string> local_argv(const TargetConfig &config, const std::filesystem::path &refbot, int port) {
-  const auto &local = std::get<LocalConfig>(config.kind);
+std::vector<std::string> local_argv(const TargetConfig& config, const std::filesystem::path& refbot, int port) {
+  const auto& local = std::get<LocalConfig>(config.kind);
   if (!local.command.empty()) return substitute_port(local.command, port);
   auto argv = refbot_serve_args(config.model, "127.0.0.1", port);
   argv.insert(argv.begin(), refbot.string());
   return argv;
 }
 
-LocalTarget::LocalTarget(TargetConfig config, const Environment &env)
+LocalTarget::LocalTarget(TargetConfig config, const Environment& env)
     : config_(std::move(config)), local_(std::get<LocalConfig>(config_.kind)), env_(env) {
   info_.kind = "local";
 }
 
 LocalTarget::~LocalTarget() { (void)teardown(); }
 
-Result<Endpoint> LocalTarget::deploy(const DeployContext &ctx) {
+Result<Endpoint> LocalTarget::deploy(const DeployContext& ctx) {
   const auto t0 = SteadyClock::now();
   auto port = pick_free_port();
   if (!port) return std::move(port).error();
@@ -41,7 +41,7 @@ Result<Endpoint> LocalTarget::deploy(const DeployContext &ctx) {
   return Endpoint{"http://127.0.0.1:" + std::to_string(*port), {}, {}, {}};
 }
 
-Status LocalTarget::start(const DeployContext &ctx, int port) {
+Status LocalTarget::start(const DeployContext& ctx, int port) {
   auto dir = prepare_work_dir(ctx, env_, config_.name);
   if (!dir) return std::move(dir).error();
   log_ = *dir / (config_.name + ".log");

@@ -12,26 +12,26 @@ namespace deploybench::target {
 
 /// The argv a local target runs: the user's command with {port} substituted, or
 /// the bundled refbot serving the model on 127.0.0.1:port.
-std::vector<std::string> local_argv(const TargetConfig &config, const std::filesystem::path &refbot, int port);
+std::vector<std::string> local_argv(const TargetConfig& config, const std::filesystem::path& refbot, int port);
 
 class LocalTarget final : public Target {
  public:
-  LocalTarget(TargetConfig config, const Environment &env);
+  LocalTarget(TargetConfig config, const Environment& env);
   ~LocalTarget() override;
   std::string_view kind() const noexcept override { return "local"; }
-  Result<Endpoint> deploy(const DeployContext &ctx) override;
+  Result<Endpoint> deploy(const DeployContext& ctx) override;
   TargetInfo describe() const override;
   Result<ResourceSample> sample_resources() override;
   LifecycleMetrics lifecycle() const override { return lifecycle_; }
   Status teardown() override;
 
  private:
-  Status start(const DeployContext &ctx, int port);
+  Status start(const DeployContext& ctx, int port);
   Status alive();
 
   TargetConfig config_;
-  const LocalConfig &local_;
-  const Environment &env_;
+  const LocalConfig& local_;
+  const Environment& env_;
   std::mutex mu_;  // guards pid_ against sample_resources() racing teardown()
   pid_t pid_ = 0;
   std::optional<int> exit_code_;

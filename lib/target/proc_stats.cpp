@@ -12,7 +12,7 @@
 namespace deploybench::target {
 namespace {
 
-std::optional<std::string> slurp(const std::string &path) {
+std::optional<std::string> slurp(const std::string& path) {
   std::ifstream in(path);
   if (!in) return std::nullopt;
   std::ostringstream ss;
@@ -56,7 +56,7 @@ std::optional<ProcStat> parse_proc_stat(std::string_view text) {
     const double ticks = std::stod(f[11]) + std::stod(f[12]) + std::stod(f[13]) + std::stod(f[14]);
     st.cpu_seconds = ticks / ticks_per_second();
     st.start_ticks = std::stoull(f[19]);
-  } catch (const std::exception &) {
+  } catch (const std::exception&) {
     return std::nullopt;
   }
   return st;
@@ -78,7 +78,7 @@ bool process_alive(pid_t pid, std::uint64_t start_ticks) {
 std::vector<pid_t> process_tree(pid_t pid) {
   std::multimap<pid_t, pid_t> children;
   std::error_code ec;
-  for (const auto &entry : std::filesystem::directory_iterator("/proc", ec)) {
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
     const auto name = entry.path().filename().string();
     pid_t p = 0;
     auto [ptr, err] = std::from_chars(name.data(), name.data() + name.size(), p);

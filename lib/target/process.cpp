@@ -15,7 +15,7 @@
 
 #include "target/cpuset.h"
 
-extern char **environ;
+extern char** environ;
 
 namespace deploybench::target {
 namespace {
@@ -34,15 +34,15 @@ struct ChildPlan {
   pid_t parent = 0;
 };
 
-std::vector<char *> c_strings(std::vector<std::string> &v) {
-  std::vector<char *> out;
-  for (auto &s : v) out.push_back(s.data());
+std::vector<char*> c_strings(std::vector<std::string>& v) {
+  std::vector<char*> out;
+  for (auto& s : v) out.push_back(s.data());
   out.push_back(nullptr);
   return out;
 }
 
 // Formats a non-negative integer without allocating (async-signal-safe).
-int format_pid(pid_t pid, char *buf) {
+int format_pid(pid_t pid, char* buf) {
   char tmp[16];
   int n = 0;
   do {
@@ -53,7 +53,7 @@ int format_pid(pid_t pid, char *buf) {
   return n;
 }
 
-[[noreturn]] void child_exec(ChildPlan &plan, char *const *argv, char *const *envp, int err_fd) {
+[[noreturn]] void child_exec(ChildPlan& plan, char* const* argv, char* const* envp, int err_fd) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != plan.parent) _exit(127);  // the harness died before prctl took effect
   setpgid(0, 0);                             // a terminal's Ctrl-C goes to the harness only
@@ -62,7 +62,7 @@ int format_pid(pid_t pid, char *buf) {
   sigprocmask(SIG_SETMASK, &none, nullptr);
   char pidbuf[16];
   const int pidlen = format_pid(getpid(), pidbuf);
-  for (const auto &procs : plan.cgroup_procs) {
+  for (const auto& procs : plan.cgroup_procs) {
     const int fd = open(procs.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0 || write(fd, pidbuf, static_cast<std::size_t>(pidlen)) != pidlen) {
       const int e = errno;
@@ -84,8 +84,8 @@ int format_pid(pid_t pid, char *buf) {
   _exit(127);
 }
 
-Result<ChildPlan> make_plan(const std::vector<std::string> &argv,
-                            const std::vector<std::pair<std::string, std::string>> &extra_env) {
+Result<ChildPlan> make_plan(const std::vector<std::string>& argv,
+                            const std::vector<std::pair<std::string, std::string>>& extra_env) {
   if (argv.empty() || argv[0].empty()) return make_error(ErrorCode::InvalidArgument, "empty command");
   ChildPlan plan;
   if (argv[0].find('/') != std::string::npos) {
@@ -99,15 +99,15 @@ Result<ChildPlan> make_plan(const std::vector<std::string> &argv,
     plan.path = found->string();
   }
   plan.args = argv;
-  for (char **e = environ; e && *e; ++e) plan.env.emplace_back(*e);
-  for (const auto &[k, v] : extra_env) plan.env.push_back(k + "=" + v);
+  for (char** e = environ; e && *e; ++e) plan.env.emplace_back(*e);
+  for (const auto& [k, v] : extra_env) plan.env.push_back(k + "=" + v);
   plan.parent = getpid();
   return plan;
 }
 
 /// Forks and execs; returns the pid once exec succeeded, or the child's errno
 /// as an Error.
-Result<pid_t> fork_exec(ChildPlan &plan) {
+Result<pid_t> fork_exec(ChildPlan& plan) {
   auto argv = c_strings(plan.args);
   auto envp = c_strings(plan.env);
   int err_pipe[2];
@@ -143,8 +143,8 @@ int decode_status(int status) {
 
 }  // namespace
 
-std::optional<std::filesystem::path> find_executable(const std::string &name) {
-  const char *path = std::getenv("PATH");
+std::optional<std::filesystem::path> find_executable(const std::string& name) {
+  const char* path = std::getenv("PATH");
   std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
   std::size_t start = 0;
   while (start <= dirs.size()) {
@@ -160,7 +160,7 @@ std::optional<std::filesystem::path> find_executable(const std::string &name) {
   return std::nullopt;
 }
 
-Result<CommandResult> SystemProcessRunner::run(const CommandSpec &spec) {
+Result<CommandResult> SystemProcessRunner::run(const CommandSpec& spec) {
   auto plan = make_plan(spec.argv, spec.env);
   if (!plan) return std::move(plan).error();
   int out_pipe[2];
@@ -213,10 +213,10 @@ Result<CommandResult> SystemProcessRunner::run(const CommandSpec &spec) {
   return result;
 }
 
-Result<pid_t> SystemProcessRunner::spawn(const SpawnSpec &spec) {
+Result<pid_t> SystemProcessRunner::spawn(const SpawnSpec& spec) {
   auto plan = make_plan(spec.argv, {});
   if (!plan) return std::move(plan).error();
-  for (const auto &p : spec.cgroup_procs) plan->cgroup_procs.push_back(p.string());
+  for (const auto& p : spec.cgroup_procs) plan->cgroup_procs.push_back(p.string());
   if (!spec.cpuset.empty()) {
     auto set = parse_cpuset(spec.cpuset);
     if (!set) return std::move(set).error();

@@ -43,10 +43,10 @@ class ProcessRunner {
   virtual ~ProcessRunner() = default;
   /// Runs to completion or until the timeout (then SIGKILL, exit_code 137 and
   /// an Error).
-  virtual Result<CommandResult> run(const CommandSpec &spec) = 0;
+  virtual Result<CommandResult> run(const CommandSpec& spec) = 0;
   /// Starts a child and returns its pid; errors when exec fails (e.g. binary
   /// not found).
-  virtual Result<pid_t> spawn(const SpawnSpec &spec) = 0;
+  virtual Result<pid_t> spawn(const SpawnSpec& spec) = 0;
   /// Exit status if the child has exited (and reaps it), nullopt while it runs.
   virtual std::optional<int> try_wait(pid_t pid) = 0;
   /// SIGTERM, up to `grace` for it to exit, then SIGKILL; always reaps.
@@ -57,13 +57,13 @@ class ProcessRunner {
 /// The real thing: fork/exec with PDEATHSIG, pipes for run(), waitpid.
 class SystemProcessRunner final : public ProcessRunner {
  public:
-  Result<CommandResult> run(const CommandSpec &spec) override;
-  Result<pid_t> spawn(const SpawnSpec &spec) override;
+  Result<CommandResult> run(const CommandSpec& spec) override;
+  Result<pid_t> spawn(const SpawnSpec& spec) override;
   std::optional<int> try_wait(pid_t pid) override;
   void terminate(pid_t pid, Nanos grace) override;
 };
 
 /// Searches PATH for an executable; nullopt when absent.
-std::optional<std::filesystem::path> find_executable(const std::string &name);
+std::optional<std::filesystem::path> find_executable(const std::string& name);
 
 }  // namespace deploybench::target

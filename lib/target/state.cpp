@@ -12,12 +12,12 @@ namespace deploybench::target {
 namespace fs = std::filesystem;
 
 fs::path default_state_dir() {
-  if (const char *d = std::getenv("DEPLOYBENCH_STATE_DIR"); d && *d) return d;
-  if (const char *x = std::getenv("XDG_RUNTIME_DIR"); x && *x) return fs::path(x) / "deploybench";
+  if (const char* d = std::getenv("DEPLOYBENCH_STATE_DIR"); d && *d) return d;
+  if (const char* x = std::getenv("XDG_RUNTIME_DIR"); x && *x) return fs::path(x) / "deploybench";
   return "/tmp/deploybench-state";
 }
 
-StateRecord new_state_record(const std::string &run_id, const std::string &target, const std::string &kind) {
+StateRecord new_state_record(const std::string& run_id, const std::string& target, const std::string& kind) {
   StateRecord r;
   r.run_id = run_id;
   r.target = target;
@@ -27,9 +27,9 @@ StateRecord new_state_record(const std::string &run_id, const std::string &targe
   return r;
 }
 
-std::string serialize_state(const StateRecord &r) {
+std::string serialize_state(const StateRecord& r) {
   std::string out;
-  auto put = [&](const char *key, const std::string &value) { out += std::string(key) + "=" + value + "\n"; };
+  auto put = [&](const char* key, const std::string& value) { out += std::string(key) + "=" + value + "\n"; };
   put("run_id", r.run_id);
   put("target", r.target);
   put("kind", r.kind);
@@ -39,7 +39,7 @@ std::string serialize_state(const StateRecord &r) {
   put("pid_start", std::to_string(r.pid_start));
   put("container_runtime", r.container_runtime);
   put("container_id", r.container_id);
-  for (const auto &d : r.cgroup_dirs) put("cgroup", d.string());
+  for (const auto& d : r.cgroup_dirs) put("cgroup", d.string());
   return out;
 }
 
@@ -47,7 +47,7 @@ Result<StateRecord> parse_state(std::string_view text) {
   StateRecord r;
   int line_no = 0;
   try {
-    for (const auto &line : split(text, '\n')) {
+    for (const auto& line : split(text, '\n')) {
       ++line_no;
       if (line.empty()) continue;
       const auto eq = line.find('=');
@@ -75,21 +75,21 @@ Result<StateRecord> parse_state(std::string_view text) {
       else if (key == "cgroup")
         r.cgroup_dirs.emplace_back(value);
     }
-  } catch (const std::exception &e) {
+  } catch (const std::exception& e) {
     return make_error(ErrorCode::Failed, "state record line " + std::to_string(line_no) + ": " + e.what());
   }
   return r;
 }
 
-Status save_state(const fs::path &state_dir, StateRecord &record) {
+Status save_state(const fs::path& state_dir, StateRecord& record) {
   record.file = state_dir / (record.run_id + "." + record.target + ".state");
   return write_file_atomic(record.file, serialize_state(record));
 }
 
-std::vector<StateRecord> load_states(const fs::path &state_dir) {
+std::vector<StateRecord> load_states(const fs::path& state_dir) {
   std::vector<StateRecord> out;
   std::error_code ec;
-  for (const auto &e : fs::directory_iterator(state_dir, ec)) {
+  for (const auto& e : fs::directory_iterator(state_dir, ec)) {
     if (e.path().extension() != ".state") continue;
     auto text = read_file(e.path(), 1u << 16);
     if (!text) continue;
@@ -101,11 +101,11 @@ std::vector<StateRecord> load_states(const fs::path &state_dir) {
   return out;
 }
 
-void remove_state(const StateRecord &record) {
+void remove_state(const StateRecord& record) {
   std::error_code ec;
   if (!record.file.empty()) fs::remove(record.file, ec);
 }
 
-bool owner_alive(const StateRecord &record) { return process_alive(record.owner_pid, record.owner_start); }
+bool owner_alive(const StateRecord& record) { return process_alive(record.owner_pid, record.owner_start); }
 
 }  // namespace deploybench::target

@@ -33,19 +33,19 @@ struct StateRecord {
 std::filesystem::path default_state_dir();
 
 /// A record for the current process as owner.
-StateRecord new_state_record(const std::string &run_id, const std::string &target, const std::string &kind);
+StateRecord new_state_record(const std::string& run_id, const std::string& target, const std::string& kind);
 
-std::string serialize_state(const StateRecord &record);
+std::string serialize_state(const StateRecord& record);
 Result<StateRecord> parse_state(std::string_view text);
 
 /// Writes (or rewrites) the record atomically into `state_dir`; sets
 /// record.file.
-Status save_state(const std::filesystem::path &state_dir, StateRecord &record);
+Status save_state(const std::filesystem::path& state_dir, StateRecord& record);
 /// Every readable record in `state_dir` (unreadable files are skipped).
-std::vector<StateRecord> load_states(const std::filesystem::path &state_dir);
-void remove_state(const StateRecord &record);
+std::vector<StateRecord> load_states(const std::filesystem::path& state_dir);
+void remove_state(const StateRecord& record);
 
 /// True while the harness that wrote the record is still running.
-bool owner_alive(const StateRecord &record);
+bool owner_alive(const StateRecord& record);
 
 }  // namespace deploybench::target

@@ -10,27 +10,27 @@ namespace {
 
 struct Checker {
   std::string prefix;
-  std::vector<Diagnostic> &out;
-  void fail(const std::string &field, std::string message, std::string hint = {}) const {
+  std::vector<Diagnostic>& out;
+  void fail(const std::string& field, std::string message, std::string hint = {}) const {
     out.push_back(Diagnostic{prefix + "." + field, std::move(message), std::move(hint), {}, 0, 0});
   }
 };
 
-bool one_of(const std::string &v, std::initializer_list<const char *> options) {
-  return std::any_of(options.begin(), options.end(), [&](const char *o) { return v == o; });
+bool one_of(const std::string& v, std::initializer_list<const char*> options) {
+  return std::any_of(options.begin(), options.end(), [&](const char* o) { return v == o; });
 }
 
-bool valid_name(const std::string &name) {
+bool valid_name(const std::string& name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
   });
 }
 
-void check_health_path(const Checker &c, const std::string &field, const std::string &path) {
+void check_health_path(const Checker& c, const std::string& field, const std::string& path) {
   if (path.empty() || path[0] != '/') c.fail(field, "must start with '/', got '" + path + "'", "e.g. /health");
 }
 
-void check_limits(const Checker &c, const ResourceLimits &l) {
+void check_limits(const Checker& c, const ResourceLimits& l) {
   if (l.cpus && !(*l.cpus > 0)) c.fail("limits.cpus", "must be positive, got " + std::to_string(*l.cpus));
   if (l.memory_bytes && *l.memory_bytes < (16ull << 20)) {
     c.fail("limits.memory", "must be at least 16m, got " + format_bytes(*l.memory_bytes));
@@ -40,7 +40,7 @@ void check_limits(const Checker &c, const ResourceLimits &l) {
   }
 }
 
-void check_model(const Checker &c, const ModelSpec &m) {
+void check_model(const Checker& c, const ModelSpec& m) {
   if (m.checkpoint.empty() && !one_of(m.preset, {"tiny", "small", "base"})) {
     c.fail("model.preset", "unknown preset '" + m.preset + "'", "use tiny, small or base");
   }
@@ -51,13 +51,13 @@ void check_model(const Checker &c, const ModelSpec &m) {
   if (m.max_batch < 1) c.fail("model.max_batch", "must be at least 1, got " + std::to_string(m.max_batch));
 }
 
-void check_kind(const Checker &c, const LocalConfig &l, const TargetConfig &) {
+void check_kind(const Checker& c, const LocalConfig& l, const TargetConfig&) {
   if (!l.command.empty() && l.command[0].empty()) c.fail("command", "the program name is empty");
   check_health_path(c, "health_path", l.health_path);
   check_limits(c, l.limits);
 }
 
-void check_kind(const Checker &c, const ContainerConfig &k, const TargetConfig &) {
+void check_kind(const Checker& c, const ContainerConfig& k, const TargetConfig&) {
   if (!one_of(k.runtime, {"podman", "docker"})) {
     c.fail("runtime", "unknown container runtime '" + k.runtime + "'", "use podman or docker");
   }
@@ -70,7 +70,7 @@ void check_kind(const Checker &c, const ContainerConfig &k, const TargetConfig &
   check_limits(c, k.limits);
 }
 
-void check_kind(const Checker &c, const VmConfig &v, const TargetConfig &t) {
+void check_kind(const Checker& c, const VmConfig& v, const TargetConfig& t) {
   if (v.vcpus < 1 || v.vcpus > 64) c.fail("vcpus", "must be in 1..64, got " + std::to_string(v.vcpus));
   if (v.memory_bytes < (64ull << 20)) c.fail("memory", "must be at least 64m, got " + format_bytes(v.memory_bytes));
   if (!one_of(v.accel, {"auto", "kvm", "tcg"}))
@@ -84,7 +84,7 @@ void check_kind(const Checker &c, const VmConfig &v, const TargetConfig &t) {
   }
 }
 
-void check_kind(const Checker &c, const RemoteConfig &r, const TargetConfig &t) {
+void check_kind(const Checker& c, const RemoteConfig& r, const TargetConfig& t) {
   const bool http = r.base_url.rfind("http://", 0) == 0;
   const bool https = r.base_url.rfind("https://", 0) == 0;
   if (!http && !https) {
@@ -126,11 +126,11 @@ std::vector<Diagnostic> TargetConfig::validate() const {
     }
   }
   if (!std::holds_alternative<RemoteConfig>(kind)) check_model(c, model);
-  std::visit([&](const auto &k) { check_kind(c, k, *this); }, kind);
+  std::visit([&](const auto& k) { check_kind(c, k, *this); }, kind);
   return out;
 }
 
-std::string_view kind_name(const KindConfig &kind) {
+std::string_view kind_name(const KindConfig& kind) {
   static constexpr std::array<std::string_view, 4> kNames{"local", "container", "vm", "remote"};
   return kNames[kind.index()];
 }

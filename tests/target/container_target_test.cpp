@@ -10,6 +10,7 @@
 #include "core/sha256.h"
 #include "http_test_client.h"
 #include "target/cleanup.h"
+#include "target/deploy_util.h"
 #include "target/state.h"
 #include "test_env.h"
 
@@ -52,21 +53,12 @@ TEST_CASE("podman is installed and usable", "[target][container]") {
 TEST_CASE("container target builds the image, runs it locked down, samples its cgroup and removes it",
           "[target][container]") {
   TestEnv t;
-  const auto tag = bundled_image_tag(*sha256_file(t.env.refbot_static));
+  const auto tag = bundled_image_tag(
+      artifact_key(*sha256_file(t.env.refbot_static), t.env.project_dir / "scripts" / "build-image.sh"));
   podman(t.env, {"rmi", "-f", tag});  // measure a real build
   auto target = make_target(bundled_container("ctr"), t.env);
   REQUIRE(target.ok());
-  auto endpoint = (*target)->deploy({"run-ctr-test", t.dir.path()});
-  INFO((endpoint.ok() ? std::string() : endpoint.error().message));
-  REQUIRE(endpoint.ok());
-  std::string problem;
-  const int problems = short_load(endpoint->base_url, problem);
-  INFO(problem);
-  CHECK(problems == 0);
-  auto sample = (*target)->sample_resources();
-  REQUIRE(sample.ok());
-  CHECK(sample->cpu_seconds > 0);
-  CHECK(sample->rss_bytes > 0);
+  deploy_load_sample(**target, {"run-ctr-test", t.dir.path()});
   const auto life = (*target)->lifecycle();
   CHECK_FALSE(life.build_cached);
   CHECK(life.build > Nanos{0});

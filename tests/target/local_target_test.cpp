@@ -20,13 +20,13 @@ using namespace deploybench::target::testing;
 
 namespace {
 
-TargetConfig stub_local(const std::string &name) {
+TargetConfig stub_local(const std::string& name) {
   LocalConfig local;
   local.command = {stub_server().string(), "--port", "{port}"};
   return TargetConfig{name, local, {}, {}, std::chrono::seconds{10}};
 }
 
-pid_t pid_from_state(const Environment &env) {
+pid_t pid_from_state(const Environment& env) {
   const auto records = load_states(env.state_dir);
   return records.empty() ? 0 : records.front().pid;
 }
@@ -37,16 +37,7 @@ TEST_CASE("local target runs the user's own command, samples it and tears it dow
   TestEnv t;
   auto target = make_target(stub_local("mine"), t.env);
   REQUIRE(target.ok());
-  auto endpoint = (*target)->deploy({"run-local", t.dir.path() / "work"});
-  REQUIRE(endpoint.ok());
-  std::string problem;
-  const int problems = short_load(endpoint->base_url, problem);
-  INFO(problem);
-  CHECK(problems == 0);
-  auto sample = (*target)->sample_resources();
-  REQUIRE(sample.ok());
-  CHECK(sample->cpu_seconds > 0);
-  CHECK(sample->rss_bytes > 0);
+  deploy_load_sample(**target, {"run-local", t.dir.path() / "work"});
   const auto info = (*target)->describe();
   CHECK(info.kind == "local");
   CHECK(info.details.at("binary_sha256").size() == 64);
@@ -67,7 +58,7 @@ TEST_CASE("local target runs the user's own command, samples it and tears it dow
 TEST_CASE("local target applies cgroup CPU and memory limits and removes the cgroup", "[target][local][cgroup]") {
   TestEnv t;
   auto config = stub_local("limited");
-  auto &limits = std::get<LocalConfig>(config.kind).limits;
+  auto& limits = std::get<LocalConfig>(config.kind).limits;
   limits.cpus = 0.5;
   limits.memory_bytes = 64ull << 20;
   auto target = make_target(config, t.env);
@@ -77,7 +68,7 @@ TEST_CASE("local target applies cgroup CPU and memory limits and removes the cgr
   const auto records = load_states(t.env.state_dir);
   REQUIRE(records.size() == 1);
   REQUIRE_FALSE(records[0].cgroup_dirs.empty());
-  for (const auto &dir : records[0].cgroup_dirs) CHECK(std::filesystem::exists(dir));
+  for (const auto& dir : records[0].cgroup_dirs) CHECK(std::filesystem::exists(dir));
   // A 1 s burn under a 50% quota gets about 0.5 s of CPU.
   const auto before = (*target)->sample_resources();
   REQUIRE(http(endpoint->base_url + "/burn?ms=1000").status == 200);
@@ -88,7 +79,7 @@ TEST_CASE("local target applies cgroup CPU and memory limits and removes the cgr
   CHECK(used > 0.2);
   CHECK(used < 0.8);
   REQUIRE((*target)->teardown().ok());
-  for (const auto &dir : records[0].cgroup_dirs) CHECK_FALSE(std::filesystem::exists(dir));
+  for (const auto& dir : records[0].cgroup_dirs) CHECK_FALSE(std::filesystem::exists(dir));
 }
 
 TEST_CASE("local deploy failures name the cause and teardown still works", "[target][local]") {
@@ -167,9 +158,9 @@ TEST_CASE(
   REQUIRE(records.size() == 1);
   CHECK_FALSE(owner_alive(records[0]));
   const auto report = cleanup_strays(t.env);
-  for (const auto &e : report.errors) UNSCOPED_INFO(e);
+  for (const auto& e : report.errors) UNSCOPED_INFO(e);
   CHECK(report.clean());
   CHECK(report.records_removed == 1);
   CHECK(load_states(t.env.state_dir).empty());
-  for (const auto &dir : records[0].cgroup_dirs) CHECK_FALSE(std::filesystem::exists(dir));
+  for (const auto& dir : records[0].cgroup_dirs) CHECK_FALSE(std::filesystem::exists(dir));
 }

@@ -56,13 +56,13 @@ std::string metrics() {
 
 std::string chat_stream() {
   std::string out;
-  for (const char *piece : {"Hello", " from", " the", " stub"}) {
+  for (const char* piece : {"Hello", " from", " the", " stub"}) {
     out += std::string("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"") + piece + "\"}}]}\n\n";
   }
   return out + "data: [DONE]\n\n";
 }
 
-std::string respond(const std::string &method, const std::string &path) {
+std::string respond(const std::string& method, const std::string& path) {
   std::string status = "200 OK", type = "text/plain", body = "ok\n";
   if (path == "/health") {
   } else if (path == "/metrics") {
@@ -114,7 +114,7 @@ void serve_connection(int fd) {
 
 }  // namespace
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   std::string host = "127.0.0.1";
   int port = 0;
   for (int i = 1; i + 1 < argc; ++i) {
@@ -133,7 +133,7 @@ int main(int argc, char **argv) {
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<std::uint16_t>(port));
   inet_pton(AF_INET, host.c_str(), &addr.sin_addr);
-  if (bind(g_listen_fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0 || listen(g_listen_fd, 128) != 0) {
+  if (bind(g_listen_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(g_listen_fd, 128) != 0) {
     std::perror("stub_server: bind/listen");
     return 1;
   }

@@ -109,15 +109,16 @@ Cell make_cell(const Proto& p, int repetition) {
   return c;
 }
 
-// A seeded permutation of the groups for each round; a round never starts with the group the
-// previous round ended with, so repetitions of one target are never back to back.
+// The group order of each round: matrix order for round 1 (a single-repetition plan reads as
+// written), then a seeded permutation per round that never starts with the group the previous
+// round ended with, so repetitions of one target are never back to back.
 std::vector<std::vector<std::size_t>> round_orders(std::size_t groups, int rounds, std::uint64_t seed) {
   Rng rng(derive_seed(seed, "order"));
   std::vector<std::vector<std::size_t>> out;
   for (int r = 0; r < rounds; ++r) {
     std::vector<std::size_t> order(groups);
     std::iota(order.begin(), order.end(), 0);
-    for (std::size_t i = groups; i > 1; --i) {
+    for (std::size_t i = groups; r > 0 && i > 1; --i) {  // round 1 keeps matrix order
       std::swap(order[i - 1], order[static_cast<std::size_t>(rng.uniform_int(0, static_cast<std::int64_t>(i) - 1))]);
     }
     if (!out.empty() && groups > 1 && order.front() == out.back().back()) std::swap(order[0], order[1]);

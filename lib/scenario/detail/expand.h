@@ -2,8 +2,9 @@
 // ScenarioSpec -> RunPlan cells (pure apart from diagnostics). The order is pinned by tests:
 //   groups   = target x model (matrix order; each group is one deployment per repetition)
 //   in group = workload x load x level (matrix / file order)
-//   interleaved: round r = 1..repeat, groups in a seeded permutation per round (so slow drift of
-//                the machine does not fall on one target); sequential: group, then its rounds.
+//   interleaved: round r = 1..repeat; round 1 in matrix order, later rounds in a seeded
+//                permutation (so slow drift of the machine does not fall on one target);
+//   sequential:  group, then its rounds.
 // Each repetition of a group is a fresh deployment (its deployment_key ends in "#r<N>").
 #include "scenario/detail/spec.h"
 #include "scenario/run_plan.h"

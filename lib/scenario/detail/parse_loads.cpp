@@ -72,7 +72,7 @@ void read_open(Reader& r, const Field& f, NamedLoad& load) {
       if (existing.axes.front().second == label + "/s")
         r.error(item.where, fmt::format("rate {}/s is listed twice", label), "list each level once");
     }
-    load.levels.push_back(LoadLevel{items.size() > 1 ? "r" + label : "", {{"rate", label + "/s"}}, level});
+    load.levels.push_back(LoadLevel{items.size() > 1 ? label + "rps" : "", {{"rate", label + "/s"}}, level});
   }
 }
 

@@ -40,7 +40,7 @@ struct NamedWorkload {
 
 /// One level of a load: a concrete pattern plus the axis it varies ("concurrency" -> "4").
 struct LoadLevel {
-  std::string label;                                      // id component, e.g. "c4", "r8", "s2"; empty if single
+  std::string label;                                      // id component, e.g. "c4", "8rps", "s2"; empty if single
   std::vector<std::pair<std::string, std::string>> axes;  // e.g. {"concurrency", "4"}
   loadgen::LoadPattern pattern;
 };

@@ -1,0 +1,79 @@
+// refbot overhead: generated tokens/s through the HTTP server next to the in-process decode
+// rate of the same model and batch (issue 3's serving-overhead benchmark).
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "commands.h"
+#include "engine/config.h"
+#include "serve/overhead_bench.h"
+
+namespace deploybench::refbot {
+namespace {
+
+struct OverheadFlags {
+  std::string preset = "tiny";
+  std::string model;
+  std::string precision = "int8";
+  int threads = 1;
+  int batch = 1;
+  int tokens = 128;
+  int repetitions = 5;
+  bool json = false;
+};
+
+int run_overhead(const OverheadFlags& f) {
+  serve::OverheadOptions o;
+  auto precision = engine::parse_precision(f.precision);
+  if (!precision) {
+    fmt::print(stderr, "refbot overhead: --precision: {}\n", precision.error().message);
+    return 2;
+  }
+  o.model.preset = f.preset;
+  o.model.checkpoint = f.model;
+  o.model.precision = *precision;
+  o.model.threads = f.threads;
+  o.model.max_sequences = f.batch;
+  o.tokens = f.tokens;
+  o.repetitions = f.repetitions;
+  auto r = serve::measure_serving_overhead(o);
+  if (!r) {
+    fmt::print(stderr, "refbot overhead: {}\n", r.error().message);
+    return 1;
+  }
+  if (f.json) {
+    nlohmann::json j = {{"model", r->description},
+                        {"batch", r->batch},
+                        {"tokens", r->tokens},
+                        {"prompt_tokens", r->prompt_tokens},
+                        {"inprocess_tok_s", r->inprocess_tok_s},
+                        {"http_tok_s", r->http_tok_s},
+                        {"overhead", r->overhead()}};
+    fmt::print("{}\n", j.dump(2));
+    return 0;
+  }
+  fmt::print("model: {}\nbatch {}, {} prompt tokens, {} generated tokens per sequence, median of {} runs\n",
+             r->description, r->batch, r->prompt_tokens, r->tokens, f.repetitions);
+  fmt::print("{:<28} {:>10.1f} tok/s\n{:<28} {:>10.1f} tok/s\n{:<28} {:>9.2f} %\n", "in-process (prefill+decode)",
+             r->inprocess_tok_s, "through HTTP (SSE, loopback)", r->http_tok_s, "serving overhead",
+             100.0 * r->overhead());
+  return 0;
+}
+
+}  // namespace
+
+void setup_overhead(CLI::App& app, int& exit_code) {
+  auto f = std::make_shared<OverheadFlags>();
+  auto* sub = app.add_subcommand("overhead", "Measure serving overhead: tokens/s through HTTP vs in-process");
+  sub->add_option("--preset", f->preset, "Synthetic model: tiny, small or base")->capture_default_str();
+  sub->add_option("--model", f->model, "llama2.c checkpoint instead of a preset");
+  sub->add_option("--precision", f->precision, "fp32 or int8")->capture_default_str();
+  sub->add_option("--threads", f->threads, "Compute threads")->capture_default_str();
+  sub->add_option("--batch", f->batch, "Concurrent sequences (= --max-batch of the server)")->capture_default_str();
+  sub->add_option("--tokens", f->tokens, "Generated tokens per sequence")->capture_default_str();
+  sub->add_option("--repetitions", f->repetitions, "Alternating runs of each side")->capture_default_str();
+  sub->add_flag("--json", f->json, "Print JSON instead of a table");
+  sub->callback([f, &exit_code] { exit_code = run_overhead(*f); });
+}
+
+}  // namespace deploybench::refbot

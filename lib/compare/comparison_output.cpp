@@ -1,0 +1,83 @@
+// Comparison tables (declared in gate_output.h).
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "compare/gate_output.h"
+
+namespace deploybench::compare {
+namespace {
+
+std::vector<std::string> row_cells(const MetricComparison& r) {
+  auto num = [&](double v) { return r.unit.empty() ? fmt::format("{:.4g}", v) : fmt::format("{:.4g} {}", v, r.unit); };
+  const std::string ci =
+      r.ci ? fmt::format("[{:+.1f}%, {:+.1f}%]", r.ci->low * 100, r.ci->high * 100) : std::string("-");
+  const std::string p = r.p_value ? fmt::format("{:.3f}", *r.p_value) : std::string("-");
+  std::string verdict(verdict_text(r.verdict));
+  if (!r.warning.empty()) verdict += " (too few repetitions)";
+  return {r.cell,
+          r.metric,
+          num(r.baseline_median),
+          num(r.contender_median),
+          fmt::format("{:+.1f}%", r.relative_change * 100),
+          ci,
+          p,
+          fmt::format("{}/{}", r.n_baseline, r.n_contender),
+          verdict};
+}
+
+const std::vector<std::string> kHeaders = {"cell",   "metric", "baseline", "contender", "change",
+                                           "95% CI", "p",      "n",        "verdict"};
+
+std::string footer(const Comparison& c) {
+  std::string out;
+  std::size_t regressed = 0, improved = 0, few = 0;
+  for (const auto& r : c.rows) {
+    regressed += r.verdict == Verdict::Regressed;
+    improved += r.verdict == Verdict::Improved;
+    few += !r.warning.empty();
+  }
+  out += fmt::format(
+      "{} regressed, {} improved, {} without significant change (Mann-Whitney U, alpha {}; "
+      "medians over repetitions; bootstrap 95% CI of the relative change)\n",
+      regressed, improved, c.rows.size() - regressed - improved, c.alpha);
+  if (few)
+    out += fmt::format("warning: {} rows have too few repetitions to detect any change; run more repetitions\n", few);
+  for (const auto& cell : c.only_baseline) out += fmt::format("warning: {} is only in the baseline\n", cell);
+  for (const auto& cell : c.only_contender) out += fmt::format("warning: {} is only in the contender\n", cell);
+  return out;
+}
+
+}  // namespace
+
+std::string render_comparison_text(const Comparison& c) {
+  std::vector<std::vector<std::string>> rows = {kHeaders};
+  for (const auto& r : c.rows) rows.push_back(row_cells(r));
+  std::vector<std::size_t> width(kHeaders.size(), 0);
+  for (const auto& row : rows)
+    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i)
+      line += (i < 2 || i == row.size() - 1) ? fmt::format("{:<{}}  ", row[i], width[i])
+                                             : fmt::format("{:>{}}  ", row[i], width[i]);
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out + footer(c);
+}
+
+std::string render_comparison_markdown(const Comparison& c) {
+  std::string out = "|";
+  for (const auto& h : kHeaders) out += fmt::format(" {} |", h);
+  out += "\n|---|---|---:|---:|---:|---:|---:|---:|---|\n";
+  for (const auto& r : c.rows) {
+    out += "|";
+    for (const auto& cell : row_cells(r)) out += fmt::format(" {} |", cell);
+    out += "\n";
+  }
+  return out + "\n" + footer(c);
+}
+
+}  // namespace deploybench::compare

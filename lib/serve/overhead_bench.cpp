@@ -1,0 +1,123 @@
+#include "serve/overhead_bench.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "serve/chat_service.h"
+#include "serve/loopback_client.h"
+#include "serve/model_engine.h"
+#include "serve/server.h"
+
+namespace deploybench::serve {
+namespace {
+
+/// Lends the benchmark's engine to the server, which otherwise owns what its loader returns.
+/// The two never drive it at the same time: the benchmark alternates.
+class BorrowedEngine final : public Engine {
+ public:
+  explicit BorrowedEngine(Engine& e) : e_(e) {}
+  const EngineInfo& info() const override { return e_.info(); }
+  std::vector<int> encode(std::string_view t, bool bos) const override { return e_.encode(t, bos); }
+  std::string decode_piece(int prev, int token) const override { return e_.decode_piece(prev, token); }
+  int eos() const override { return e_.eos(); }
+  std::span<const float> prefill(int slot, std::span<const int> tokens) override { return e_.prefill(slot, tokens); }
+  std::span<const float> decode(std::span<const Step> steps) override { return e_.decode(steps); }
+  std::unique_ptr<TokenSampler> make_sampler(const SamplingOptions& o) const override { return e_.make_sampler(o); }
+
+ private:
+  Engine& e_;
+};
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+/// The server's work without the server: per sequence one prefill, then tokens-1 batched
+/// decode steps feeding greedy tokens. Returns generated tokens per second.
+double inprocess_rate(Engine& engine, const std::vector<int>& prompt, int batch, int tokens) {
+  auto sampler = engine.make_sampler({});
+  const TimePoint start = SteadyClock::now();
+  std::vector<Engine::Step> steps;
+  for (int slot = 0; slot < batch; ++slot)
+    steps.push_back({slot, sampler->sample(engine.prefill(slot, prompt)), static_cast<int>(prompt.size())});
+  for (int t = 1; t < tokens; ++t) {
+    const auto logits = engine.decode(steps);
+    const std::size_t vocab = logits.size() / steps.size();
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      steps[i].token = sampler->sample(logits.subspan(i * vocab, vocab));
+      ++steps[i].pos;
+    }
+  }
+  return batch * tokens / to_seconds(SteadyClock::now() - start);
+}
+
+/// `batch` concurrent streams through HTTP; returns generated tokens per second (wall clock).
+Result<double> http_rate(int port, const std::string& body, int batch, int tokens) {
+  std::vector<Result<StreamStats>> results(static_cast<std::size_t>(batch), Error{});
+  const TimePoint start = SteadyClock::now();
+  std::vector<std::thread> clients;
+  for (int i = 0; i < batch; ++i)
+    clients.emplace_back([&, i] { results[static_cast<std::size_t>(i)] = stream_chat("127.0.0.1", port, body); });
+  for (auto& c : clients) c.join();
+  const double seconds = to_seconds(SteadyClock::now() - start);
+  for (auto& r : results) {
+    if (!r) return r.error();
+    if (r->content_chunks != tokens || r->completion_tokens != tokens)
+      return make_error(ErrorCode::Failed, fmt::format("expected {} tokens, the stream had {} chunks and usage {}",
+                                                       tokens, r->content_chunks, r->completion_tokens));
+  }
+  return batch * tokens / seconds;
+}
+
+}  // namespace
+
+Result<OverheadResult> measure_serving_overhead(const OverheadOptions& options) {
+  auto loaded = load_model_engine(options.model);
+  if (!loaded) return loaded.error();
+  Engine& engine = **loaded;
+  OverheadResult result;
+  result.description = engine.info().description;
+  result.batch = options.model.max_sequences;
+  result.tokens = options.tokens;
+  const std::vector<openai::ChatMessage> messages = {{"user", options.question}};
+  const auto prompt = engine.encode(render_chat_prompt(messages), true);
+  result.prompt_tokens = static_cast<int>(prompt.size());
+  if (result.prompt_tokens + options.tokens > engine.info().context_length)
+    return make_error(ErrorCode::InvalidArgument, fmt::format("{} tokens do not fit the context of {} after the prompt",
+                                                              options.tokens, engine.info().context_length));
+  ServerOptions server_options;
+  server_options.http.port = 0;
+  server_options.scheduler.max_batch = result.batch;
+  Server server(server_options, [&engine]() -> Result<std::unique_ptr<Engine>> {
+    return std::unique_ptr<Engine>(std::make_unique<BorrowedEngine>(engine));
+  });
+  if (auto st = server.start(); !st) return st.error();
+  std::thread run([&] { (void)server.run(); });
+  server.wait_ready();
+  const std::string body =
+      fmt::format(R"({{"messages":[{{"role":"user","content":"{}"}}],"stream":true,"max_tokens":{},"min_tokens":{},)"
+                  R"("temperature":0,"stream_options":{{"include_usage":true}}}})",
+                  options.question, options.tokens, options.tokens);
+  std::vector<double> inprocess, http;
+  Status failure = Ok{};
+  (void)http_rate(server.port(), body, 1, options.tokens);  // warm up: first-touch pages, caches
+  for (int rep = 0; rep < options.repetitions && failure.ok(); ++rep) {
+    inprocess.push_back(inprocess_rate(engine, prompt, result.batch, options.tokens));
+    auto rate = http_rate(server.port(), body, result.batch, options.tokens);
+    if (rate)
+      http.push_back(*rate);
+    else
+      failure = rate.error();
+  }
+  server.stop();
+  run.join();
+  if (!failure) return failure.error();
+  result.inprocess_tok_s = median(inprocess);
+  result.http_tok_s = median(http);
+  return result;
+}
+
+}  // namespace deploybench::serve

@@ -1,0 +1,238 @@
+#include "serve/scheduler.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+
+#include "core/check.h"
+
+namespace deploybench::serve {
+
+using openai::FinishReason;
+
+struct Scheduler::Waiting {
+  GenerationRequest request;
+  std::shared_ptr<Generation> generation;
+  TimePoint enqueued;
+};
+
+struct Scheduler::Sequence {
+  GenerationRequest request;
+  std::shared_ptr<Generation> generation;
+  std::unique_ptr<TokenSampler> sampler;
+  int slot = -1;
+  int generated = 0;   // tokens emitted so far
+  int last_token = 0;  // the token to feed at the next decode step
+  std::size_t script_pos = 0;
+  std::string tail;  // end of the output text, for stop-sequence matching
+  TimePoint enqueued, admitted, prefilled, last_emit;
+};
+
+namespace {
+
+double ms_between(TimePoint a, TimePoint b) { return to_millis(b - a); }
+
+std::size_t longest(const std::vector<std::string>& stops) {
+  std::size_t n = 0;
+  for (const auto& s : stops) n = std::max(n, s.size());
+  return n;
+}
+
+openai::ApiError shutting_down() { return {503, "server is shutting down", "server_error", "shutting_down", ""}; }
+
+}  // namespace
+
+Scheduler::Scheduler(Engine& engine, SchedulerOptions options, ServeMetrics& metrics)
+    : engine_(engine), options_(options), metrics_(metrics) {
+  options_.max_batch = std::clamp(options_.max_batch, 1, engine_.info().max_sequences);
+  slot_busy_.assign(static_cast<std::size_t>(options_.max_batch), false);
+  metrics_.set_max_batch(options_.max_batch);
+}
+
+Scheduler::~Scheduler() { stop(); }
+
+void Scheduler::start() {
+  thread_ = std::thread([this] { loop(); });
+}
+
+void Scheduler::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  std::lock_guard lock(mu_);
+  for (auto& w : waiting_) w.generation->push(FailEvent{shutting_down()});
+  waiting_.clear();
+}
+
+int Scheduler::queue_depth() const {
+  std::lock_guard lock(mu_);
+  return static_cast<int>(waiting_.size());
+}
+
+Result<std::shared_ptr<Generation>> Scheduler::submit(GenerationRequest request) {
+  auto generation = std::make_shared<Generation>();
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return make_error(ErrorCode::Failed, "server is shutting down");
+    // Requests beyond free batch slots wait; beyond max_queue of those, refuse.
+    if (static_cast<int>(waiting_.size()) + active_ >= options_.max_queue + options_.max_batch)
+      return make_error(ErrorCode::Unavailable, fmt::format("{} requests are already waiting (--max-queue {})",
+                                                            waiting_.size(), options_.max_queue));
+    waiting_.push_back({std::move(request), generation, SteadyClock::now()});
+    metrics_.set_queue_depth(static_cast<int>(waiting_.size()));
+  }
+  cv_.notify_one();
+  return generation;
+}
+
+void Scheduler::loop() {
+  for (;;) {
+    std::optional<Waiting> next;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !waiting_.empty() || !running_.empty(); });
+      if (stopping_) break;
+      std::erase_if(waiting_, [](const Waiting& w) { return w.generation->cancelled(); });
+      if (!waiting_.empty() && active_ < options_.max_batch) {
+        next = std::move(waiting_.front());
+        waiting_.pop_front();
+        ++active_;
+      }
+      metrics_.set_queue_depth(static_cast<int>(waiting_.size()));
+    }
+    if (next) admit(std::move(*next));
+    reap_cancelled(SteadyClock::now());
+    if (!running_.empty()) decode_step();
+    metrics_.set_batch_size(static_cast<int>(running_.size()));
+  }
+  for (auto& seq : running_) {
+    seq->generation->push(FailEvent{shutting_down()});
+    release(*seq);
+  }
+  running_.clear();
+  metrics_.set_batch_size(0);
+}
+
+void Scheduler::admit(Waiting waiting) {
+  auto seq = std::make_unique<Sequence>();
+  seq->request = std::move(waiting.request);
+  seq->generation = std::move(waiting.generation);
+  seq->enqueued = waiting.enqueued;
+  seq->admitted = SteadyClock::now();
+  seq->slot = static_cast<int>(std::find(slot_busy_.begin(), slot_busy_.end(), false) - slot_busy_.begin());
+  DEPLOYBENCH_CHECK(seq->slot < options_.max_batch) << "no free slot";
+  slot_busy_[static_cast<std::size_t>(seq->slot)] = true;
+  seq->sampler = engine_.make_sampler(seq->request.sampling);
+  seq->last_token = seq->request.prompt.empty() ? 0 : seq->request.prompt.back();
+  metrics_.count_prompt_tokens(static_cast<int>(seq->request.prompt.size()));
+  const auto logits = engine_.prefill(seq->slot, seq->request.prompt);
+  const int token = choose(*seq, logits);
+  seq->prefilled = SteadyClock::now();
+  metrics_.observe_ttft(seq->prefilled - seq->enqueued);
+  seq->last_emit = seq->prefilled;
+  if (emit(*seq, token, seq->prefilled))
+    release(*seq);
+  else
+    running_.push_back(std::move(seq));
+}
+
+void Scheduler::decode_step() {
+  std::vector<Engine::Step> steps;
+  steps.reserve(running_.size());
+  for (const auto& seq : running_) {
+    const int pos = static_cast<int>(seq->request.prompt.size()) + seq->generated - 1;
+    steps.push_back({seq->slot, seq->last_token, pos});
+  }
+  const auto logits = engine_.decode(steps);
+  const std::size_t vocab = logits.size() / steps.size();
+  const TimePoint now = SteadyClock::now();
+  std::vector<std::unique_ptr<Sequence>> still;
+  for (std::size_t i = 0; i < running_.size(); ++i) {
+    Sequence& seq = *running_[i];
+    const int token = choose(seq, logits.subspan(i * vocab, vocab));
+    if (emit(seq, token, now))
+      release(seq);
+    else
+      still.push_back(std::move(running_[i]));
+  }
+  running_ = std::move(still);
+}
+
+int Scheduler::choose(Sequence& seq, std::span<const float> logits) {
+  const auto& req = seq.request;
+  if (!req.script.empty() || !req.script_loop.empty()) {
+    const std::size_t n = req.script.size();
+    const std::size_t i = seq.script_pos++;
+    if (i < n) return req.script[i];
+    if (req.script_loop.empty() || seq.generated >= req.min_tokens) return engine_.eos();
+    return req.script_loop[(i - n) % req.script_loop.size()];
+  }
+  if (seq.generated < req.min_tokens) {  // suppress end-of-sequence until min_tokens
+    scratch_.assign(logits.begin(), logits.end());
+    scratch_[static_cast<std::size_t>(engine_.eos())] = -std::numeric_limits<float>::infinity();
+    return seq.sampler->sample(scratch_);
+  }
+  return seq.sampler->sample(logits);
+}
+
+bool Scheduler::emit(Sequence& seq, int token, TimePoint now) {
+  const auto& req = seq.request;
+  if (token == engine_.eos()) return finish(seq, FinishReason::Stop, now), true;
+  std::string piece = engine_.decode_piece(seq.last_token, token);
+  if (!req.stop.empty()) {
+    seq.tail += piece;
+    for (const auto& s : req.stop)
+      if (seq.tail.find(s) != std::string::npos) return finish(seq, FinishReason::Stop, now), true;
+    const std::size_t keep = longest(req.stop);
+    if (seq.tail.size() > keep) seq.tail.erase(0, seq.tail.size() - keep);
+  }
+  TokenEvent event{std::move(piece), std::nullopt};
+  if (seq.generated == 0)
+    event.timings =
+        openai::ServerTimings{ms_between(seq.enqueued, seq.admitted), ms_between(seq.admitted, seq.prefilled), 0.0};
+  // The first token's gap is its prefill; later ones are the gap since the previous token.
+  metrics_.observe_token(now - (seq.generated == 0 ? seq.admitted : seq.last_emit));
+  seq.generation->push(std::move(event));
+  ++seq.generated;
+  seq.last_token = token;
+  seq.last_emit = now;
+  const int context = engine_.info().context_length;
+  if (seq.generated >= req.max_tokens || static_cast<int>(req.prompt.size()) + seq.generated >= context)
+    return finish(seq, FinishReason::Length, now), true;
+  return false;
+}
+
+void Scheduler::finish(Sequence& seq, FinishReason reason, TimePoint now) {
+  FinishEvent done;
+  done.reason = reason;
+  done.usage = {static_cast<int>(seq.request.prompt.size()), seq.generated};
+  done.timings = {ms_between(seq.enqueued, seq.admitted), ms_between(seq.admitted, seq.prefilled),
+                  ms_between(seq.prefilled, now)};
+  seq.generation->push(std::move(done));
+}
+
+void Scheduler::release(Sequence& seq) {
+  slot_busy_[static_cast<std::size_t>(seq.slot)] = false;
+  std::lock_guard lock(mu_);
+  --active_;
+}
+
+void Scheduler::reap_cancelled(TimePoint now) {
+  std::erase_if(running_, [&](const std::unique_ptr<Sequence>& seq) {
+    const bool expired = now >= seq->request.deadline;
+    if (!seq->generation->cancelled() && !expired) return false;
+    if (expired && !seq->generation->cancelled())
+      seq->generation->push(
+          FailEvent{{504, "request exceeded the server's --request-timeout", "server_error", "request_timeout", ""}});
+    else
+      metrics_.count_cancelled();
+    release(*seq);
+    return true;
+  });
+}
+
+}  // namespace deploybench::serve

@@ -1,0 +1,69 @@
+#pragma once
+// Continuous batching over an Engine (one scheduler thread drives it). Each iteration admits at
+// most one waiting request (its prefill) and then runs one batched decode step for every running
+// sequence, so new requests join at the next step and prefill never starves decode. Waiting
+// requests are bounded (--max-queue); cancelled or timed-out sequences leave at the next step.
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/error.h"
+#include "serve/engine.h"
+#include "serve/generation.h"
+#include "serve/metrics.h"
+
+namespace deploybench::serve {
+
+struct SchedulerOptions {
+  int max_batch = 8;   // running sequences (<= engine max_sequences)
+  int max_queue = 64;  // waiting requests beyond the free batch slots (0: only free slots accept)
+};
+
+class Scheduler {
+ public:
+  Scheduler(Engine& engine, SchedulerOptions options, ServeMetrics& metrics);
+  ~Scheduler();
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  void start();
+  /// Stops the loop; generations still waiting or running fail with 503. Idempotent.
+  void stop();
+  /// Queues a request. Errors: Unavailable when the queue is full (answer 429), Failed when
+  /// the scheduler is stopping (503). Thread-safe.
+  Result<std::shared_ptr<Generation>> submit(GenerationRequest request);
+  int queue_depth() const;
+
+ private:
+  struct Waiting;
+  struct Sequence;
+  void loop();
+  void admit(Waiting waiting);
+  void decode_step();
+  /// Applies token `token` to `seq`; returns true when the sequence finished.
+  bool emit(Sequence& seq, int token, TimePoint now);
+  int choose(Sequence& seq, std::span<const float> logits);
+  void finish(Sequence& seq, openai::FinishReason reason, TimePoint now);
+  void release(Sequence& seq);
+  void reap_cancelled(TimePoint now);
+
+  Engine& engine_;
+  SchedulerOptions options_;
+  ServeMetrics& metrics_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Waiting> waiting_;  // guarded by mu_
+  bool stopping_ = false;        // guarded by mu_
+  int active_ = 0;               // admitted and not yet released; guarded by mu_
+  std::thread thread_;
+  // Scheduler-thread state.
+  std::vector<std::unique_ptr<Sequence>> running_;
+  std::vector<bool> slot_busy_;
+  std::vector<float> scratch_;  // logits copy when end-of-sequence is suppressed
+};
+
+}  // namespace deploybench::serve

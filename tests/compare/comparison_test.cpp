@@ -1,0 +1,48 @@
+#include "compare/comparison.h"
+
+#include <catch2/catch.hpp>
+
+#include "compare/synthetic.h"
+
+using namespace deploybench;
+
+TEST_CASE("compare matches repetitions by axes and orients verdicts by metric direction", "[compare]") {
+  const auto cmp = compare::compare(testing::synthetic_run(8, 1.0, 0.02, 1), testing::synthetic_run(8, 0.8, 0.02, 2));
+  REQUIRE_FALSE(cmp.rows.empty());
+  for (const auto& r : cmp.rows) {
+    INFO(r.metric);
+    CHECK(r.n_baseline == 8);
+    CHECK(r.cell == "local/tiny-int8/chat/c1");
+  }
+  auto find = [&](const std::string& m) {
+    return *std::find_if(cmp.rows.begin(), cmp.rows.end(), [&](const auto& r) { return r.metric == m; });
+  };
+  CHECK(find("ttft_p95").verdict == compare::Verdict::Improved);             // latency went down
+  CHECK(find("output_tokens_per_s").verdict == compare::Verdict::Improved);  // throughput went up
+  CHECK(find("ttft_p95").relative_change == Approx(-0.2).margin(0.03));
+  CHECK(find("ttft_p95").ci->high < 0);
+  CHECK(find("error_rate").verdict == compare::Verdict::NoSignificantChange);  // all zeros
+}
+
+TEST_CASE("compare reports unmatched cells and skips failed ones", "[compare]") {
+  auto base = testing::sample_results();
+  auto cont = testing::sample_results();
+  cont.cells.pop_back();
+  cont.cells[0].error = "connect refused";
+  const auto cmp = compare::compare(base, cont);
+  CHECK(cmp.only_baseline == std::vector<std::string>{"local/tiny-int8/chat/c1", "podman/tiny-int8/chat/c4"});
+  CHECK(cmp.only_contender.empty());
+}
+
+TEST_CASE("compare can set two targets of one run against each other", "[compare]") {
+  const auto run = testing::sample_results();
+  compare::CompareOptions o;
+  o.baseline_target = "local";
+  o.contender_target = "podman";
+  o.metrics = {"ttft_p50"};
+  const auto cmp = compare::compare(run, run, o);
+  REQUIRE(cmp.rows.size() == 2);  // concurrency 1 and 4
+  CHECK(cmp.rows[0].cell == "local/tiny-int8/chat/c1");
+  CHECK(cmp.rows[0].relative_change == Approx(5.5 / 20.2));
+  CHECK_FALSE(cmp.rows[0].warning.empty());  // one repetition each
+}

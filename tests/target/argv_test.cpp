@@ -1,0 +1,67 @@
+// The command lines targets run, pinned without running them.
+#include <catch2/catch.hpp>
+
+#include "core/text.h"
+#include "target/container_target.h"
+#include "target/local_target.h"
+#include "target/vm_target.h"
+
+using namespace deploybench;
+using namespace deploybench::target;
+
+namespace {
+std::string joined(const std::vector<std::string>& v) { return join(v, " "); }
+}  // namespace
+
+TEST_CASE("container run argv: locked down, limited, labelled, loopback only", "[target][container]") {
+  ContainerConfig c;
+  c.limits.cpus = 1.5;
+  c.limits.memory_bytes = 512ull << 20;
+  c.watchdog = std::chrono::minutes{10};
+  TargetConfig config{"ctr", c, {}, {}, std::chrono::seconds{5}};
+  const ContainerRun run{"db-x", "localhost/deploybench/refbot:abc", 40123, "1", {{"deploybench", "1"}}};
+  CHECK(joined(container_run_argv(config, run)) ==
+        "podman run -d --rm --name db-x --label deploybench=1 --timeout 600 --read-only --cpus 1.5 --memory "
+        "536870912b --cpuset-cpus 1 -p 127.0.0.1:40123:8080 localhost/deploybench/refbot:abc serve --host 0.0.0.0 "
+        "--port 8080 --preset tiny --precision int8 --threads 1 --max-batch 8");
+}
+
+TEST_CASE("container run argv: docker has no watchdog; user images get their own args", "[target][container]") {
+  ContainerConfig c;
+  c.runtime = "docker";
+  c.image = "my/server:1";
+  c.port = 9000;
+  c.args = {"--listen", ":{port}"};
+  TargetConfig config{"ctr", c, {}, {}, std::chrono::seconds{5}};
+  const ContainerRun run{"db-y", "", 40000, "", {}};
+  CHECK(joined(container_run_argv(config, run)) ==
+        "docker run -d --rm --name db-y -p 127.0.0.1:40000:9000 my/server:1 --listen :9000");
+  std::get<ContainerConfig>(config.kind).host_network = true;
+  CHECK(joined(container_run_argv(config, run)) ==
+        "docker run -d --rm --name db-y --network host my/server:1 --listen :40000");
+}
+
+TEST_CASE("qemu argv: TCG, PVH kernel, slirp forward on loopback, model on the kernel command line", "[target][vm]") {
+  VmConfig vm;
+  vm.vcpus = 2;
+  vm.memory_bytes = 512ull << 20;
+  TargetConfig config{"vm", vm, {}, {}, std::chrono::seconds{5}};
+  config.model.preset = "small";
+  const QemuLaunch launch{"tcg", "/k/vmlinux", "/k/init.gz", "/w/serial.log", "/s/q.qmp", 40001, "deploybench-x"};
+  const auto argv = joined(qemu_argv(config, launch));
+  CHECK_THAT(argv, Catch::StartsWith("qemu-system-x86_64 -accel tcg,thread=multi -M pc -cpu qemu64 -smp 2 -m 512 "));
+  CHECK_THAT(argv, Catch::Contains("-kernel /k/vmlinux -initrd /k/init.gz"));
+  CHECK_THAT(argv, Catch::Contains("dbpreset=small dbprecision=int8 dbthreads=1 dbbatch=8"));
+  CHECK_THAT(argv, Catch::Contains("hostfwd=tcp:127.0.0.1:40001-:8080"));
+  CHECK_THAT(argv, Catch::Contains("-qmp unix:/s/q.qmp,server=on,wait=off"));
+  const QemuLaunch kvm{"kvm", "/k/vmlinux", "/k/init.gz", "/w/serial.log", "/s/q.qmp", 40001, "deploybench-x"};
+  CHECK_THAT(joined(qemu_argv(config, kvm)), Catch::StartsWith("qemu-system-x86_64 -accel kvm -M pc -cpu host "));
+}
+
+TEST_CASE("local argv: refbot on loopback, or the user's command with {port}", "[target][local]") {
+  TargetConfig config{"l", LocalConfig{}, {}, {}, std::chrono::seconds{5}};
+  CHECK(joined(local_argv(config, "/b/refbot", 4000)) ==
+        "/b/refbot serve --host 127.0.0.1 --port 4000 --preset tiny --precision int8 --threads 1 --max-batch 8");
+  std::get<LocalConfig>(config.kind).command = {"python3", "-m", "http.server", "{port}"};
+  CHECK(joined(local_argv(config, "/b/refbot", 4000)) == "python3 -m http.server 4000");
+}
