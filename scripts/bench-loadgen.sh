@@ -25,7 +25,8 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-# Starts the loopback server in mode $1 (extra args follow) and echoes its port.
+# Starts the loopback server in mode $1 (extra args follow) and sets PORT. Not run in a
+# subshell, so its pid reaches PIDS and the EXIT trap stops it.
 start_server() {
   local log
   log=$(mktemp)
@@ -35,14 +36,15 @@ start_server() {
     grep -q "listening on" "$log" && break
     sleep 0.05
   done
-  awk '/listening on/ {print $3}' "$log"
+  PORT=$(awk '/listening on/ {print $3}' "$log")
   rm -f "$log"
 }
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 json_field() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
-port=$(start_server plain)
+start_server plain
+port=$PORT
 url="http://127.0.0.1:$port/"
 echo "== plain GET, $CONNS connections, $THREADS thread(s), ${DUR}s x $ROUNDS rounds, loopback server on :$port"
 wrk_all=() probe_all=() wrk_us=() probe_us=()
@@ -68,7 +70,8 @@ printf "median:  wrk %8.0f req/s (%5.1f us CPU/req)   probe %8.0f req/s (%5.1f u
 printf "probe/wrk requests/s = %.2f (target >= 0.50); wrk/probe CPU per request = %.2f\n" \
   "$(awk -v a="$pm" -v b="$wm" 'BEGIN {print a / b}')" "$(awk -v a="$wum" -v b="$pum" 'BEGIN {print a / b}')"
 
-sse_port=$(start_server sse 0 0 1)
+start_server sse 0 0 1
+sse_port=$PORT
 echo "== streamed chat, loopback SSE server on :$sse_port (1 ms per token), 16 users, 256 tokens per request"
 cpu_all=()
 for r in $(seq "$ROUNDS"); do

@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "core/units.h"
 #include "exit_codes.h"
+#include "terminal_progress.h"
 #include "loadgen/load_generator.h"
 #include "loadgen/summary_json.h"
 
@@ -30,6 +31,7 @@ struct ProbeOptions {
   double burstiness = 1.0;
   int max_in_flight = 256, connections = 0, threads = 0;
   std::string duration = "10s", warmup = "1s", timeout = "60s";
+  bool duration_given = false;  // --requests without --duration stops by count alone
   std::uint64_t requests = 0, seed = 1;
   std::string records;
   bool json = false, quiet = false;
@@ -38,15 +40,6 @@ struct ProbeOptions {
 // Set by SIGINT/SIGTERM during a probe; the one piece of global state a signal handler needs.
 std::atomic<bool> g_interrupted{false};
 extern "C" void on_signal(int) { g_interrupted.store(true); }
-
-class TerminalProgress final : public loadgen::ProgressSink {
- public:
-  void update(const loadgen::Progress& p) override {
-    fmt::print(stderr, "\r[{:6.1f}s] {:9}  sent {:>8}  done {:>8}  errors {:>6}  {:8.1f} req/s ", to_seconds(p.elapsed),
-               p.warmup ? "warmup" : "measuring", p.sent, p.completed, p.errors + p.dropped, p.rate_per_s);
-  }
-  void finish() override { fmt::print(stderr, "\r{:80}\r", ""); }
-};
 
 Result<loadgen::LoadConfig> load_config(const ProbeOptions& o) {
   loadgen::LoadConfig l;
@@ -60,7 +53,7 @@ Result<loadgen::LoadConfig> load_config(const ProbeOptions& o) {
   auto timeout = parse(o.timeout, "--timeout");
   for (auto* r : {&duration, &warmup, &timeout})
     if (!*r) return r->error();
-  l.duration = o.requests > 0 && o.duration == "10s" ? Nanos{0} : *duration;  // --requests alone stops by count
+  l.duration = o.requests > 0 && !o.duration_given ? Nanos{0} : *duration;
   l.warmup = *warmup;
   l.request_timeout = *timeout;
   l.seed = o.seed;
@@ -189,7 +182,7 @@ void setup_probe(CLI::App& app, int& exit_code) {
   sub->add_option("--burstiness", o->burstiness, "Gamma shape (1 = Poisson, < 1 burstier)");
   sub->add_option("--max-in-flight", o->max_in_flight, "Open loop: cap on outstanding requests; beyond it drop");
   sub->add_option("--connections", o->connections, "Open loop: connections (0 = one per in-flight request)");
-  sub->add_option("--duration", o->duration, "Measured window, e.g. 30s");
+  auto* duration = sub->add_option("--duration", o->duration, "Measured window, e.g. 30s (default 10s)");
   sub->add_option("--warmup", o->warmup, "Warmup before the window, excluded from statistics");
   sub->add_option("--requests", o->requests, "Stop after this many measured requests");
   sub->add_option("--timeout", o->timeout, "Per-request timeout");
@@ -198,7 +191,10 @@ void setup_probe(CLI::App& app, int& exit_code) {
   sub->add_option("--records", o->records, "Write one JSON line per request to this file");
   sub->add_flag("--json", o->json, "Print the summary as one JSON object");
   sub->add_flag("--quiet", o->quiet, "No progress line");
-  sub->callback([o, &exit_code] { exit_code = run_probe(*o); });
+  sub->callback([o, duration, &exit_code] {
+    o->duration_given = duration->count() > 0;
+    exit_code = run_probe(*o);
+  });
 }
 
 }  // namespace deploybench::cli

@@ -118,7 +118,8 @@ void setup_serve(CLI::App& app, int& exit_code) {
                   "Synthetic model: tiny, small or base (weights from a seed; replies from "
                   "the knowledge base), or fake (no model, fixed cadence)")
       ->capture_default_str();
-  sub->add_option("--model", m.model, "llama2.c checkpoint to serve instead of a preset (text sampled from it)");
+  sub->add_option("--model,--checkpoint", m.model,
+                  "llama2.c checkpoint to serve instead of a preset (text sampled from it)");
   sub->add_option("--tokenizer", m.tokenizer, "tokenizer.bin for --model");
   sub->add_option("--precision", m.precision, "Weight precision: fp32 or int8")->capture_default_str();
   sub->add_option("--threads", m.threads, "Compute threads of the model")->capture_default_str();

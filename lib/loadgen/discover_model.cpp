@@ -37,7 +37,8 @@ Result<std::string> discover_model(const Endpoint& endpoint, Nanos timeout) {
   curl_slist_free_all(headers);
   const std::string hint = "pass the model id explicitly (--model, or the target's model)";
   if (rc != CURLE_OK)
-    return make_error(ErrorCode::Unavailable, fmt::format("GET {} failed: {}", url, curl_easy_strerror(rc)), hint);
+    return make_error(ErrorCode::Unavailable, fmt::format("GET {} failed: {}", url, curl_easy_strerror(rc)),
+                      fmt::format("is an OpenAI-compatible server listening at {}? (or {})", endpoint.base_url, hint));
   if (status != 200) return make_error(ErrorCode::Failed, fmt::format("GET {} returned HTTP {}", url, status), hint);
   const auto j = nlohmann::json::parse(body, nullptr, false);
   if (j.is_discarded() || !j.contains("data") || !j["data"].is_array() || j["data"].empty() ||

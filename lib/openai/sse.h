@@ -26,7 +26,7 @@ class SseDecoder {
   void feed(std::string_view bytes);
   /// Call at end of stream: dispatches nothing (an unterminated event is discarded, per spec),
   /// and reports whether the stream ended in the middle of an event.
-  bool finish_clean() const noexcept { return line_.empty() && data_.empty() && !pending_cr_; }
+  bool finish_clean() const noexcept { return line_.empty() && data_.empty(); }
   bool malformed() const noexcept { return malformed_; }
   std::size_t events() const noexcept { return events_; }
 

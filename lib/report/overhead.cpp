@@ -41,9 +41,14 @@ std::optional<OverheadRow> make_row(const result::CellResult& dep, const result:
   const auto d = result::metric_value(dep, total + "_" + agg), b = result::metric_value(base, total + "_" + agg);
   if (!d || !b) return std::nullopt;
   OverheadRow row{cell_label(dep), dep.target.kind, cell_label(base), total + "_" + agg, *b, *d, *d - *b, {}, 0};
-  row.components.push_back({"network", sum(delta(dep, base, "connect_" + agg), delta(dep, base, "first_byte_" + agg))});
-  row.components.push_back({"queue", delta(dep, base, "queue_" + agg)});
-  row.components.push_back({"prefill", delta(dep, base, "prefill_" + agg)});
+  const auto queue = delta(dep, base, "queue_" + agg), prefill = delta(dep, base, "prefill_" + agg);
+  const auto first_byte = delta(dep, base, "first_byte_" + agg);
+  const auto server_before_first_byte = sum(queue, prefill);
+  row.components.push_back({"network", first_byte && server_before_first_byte
+                                           ? std::optional<double>(*first_byte - *server_before_first_byte)
+                                           : std::nullopt});
+  row.components.push_back({"queue", queue});
+  row.components.push_back({"prefill", prefill});
   if (total == "e2e") row.components.push_back({"decode", delta(dep, base, "decode_" + agg)});
   row.rest_ms = row.total_ms;
   for (const auto& c : row.components)

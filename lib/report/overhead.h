@@ -1,9 +1,12 @@
 #pragma once
 // Overhead attribution within one run: for each deployment (container, VM, remote) against the
 // local process at the same other axes, the difference in TTFT and E2E at p50 and p95, split into
-//   network  = Δconnect + Δfirst_byte   client-measured connection setup and time to the first
-//                                       response byte (refbot sends headers before queueing, so
-//                                       first_byte is transport round trip plus any proxy delay)
+//   network  = Δfirst_byte - Δqueue - Δprefill
+//                                       first_byte is the client's time from send to the first
+//                                       response byte (curl starttransfer, so it includes any
+//                                       connection setup); refbot sends its headers with the first
+//                                       token, after queue and prefill, so what remains is
+//                                       connection setup, transit both ways and any proxy delay
 //   queue    = Δqueue                   refbot's Server-Timing: waiting for the engine
 //   prefill  = Δprefill                 Server-Timing: prompt processing
 //   decode   = Δdecode                  Server-Timing: token generation (E2E only)

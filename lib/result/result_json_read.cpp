@@ -23,7 +23,8 @@ class FieldReader {
 
   void fail(const std::string& path, const std::string& what) {
     if (!error_)
-      error_ = make_error(ErrorCode::InvalidArgument, fmt::format("{}: {}: {}", source_, path, what),
+      error_ = make_error(ErrorCode::InvalidArgument,
+                          fmt::format("{}: {}: {}", source_, path.empty() ? "top level" : path, what),
                           "check the file against the schema in results/README.md");
   }
 

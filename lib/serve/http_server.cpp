@@ -64,6 +64,11 @@ void HttpServer::run() {
     if (fd < 0) continue;
     const int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  // tokens go out at once
+    // A client that stops reading must not hold its thread forever: writes give up after
+    // write_timeout, which drops the response and cancels its generation.
+    const auto secs = std::chrono::duration_cast<std::chrono::seconds>(options_.write_timeout).count();
+    const timeval send_timeout{static_cast<time_t>(secs), 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
     std::unique_lock lock(mu_);
     if (static_cast<int>(open_fds_.size()) >= options_.max_connections) {
       lock.unlock();

@@ -26,6 +26,7 @@ struct HttpServerOptions {
   int max_connections = 64;                             // concurrent connections (= connection threads)
   Nanos idle_timeout = std::chrono::seconds(30);        // keep-alive connection with no request
   Nanos read_timeout = std::chrono::seconds(10);        // a started request must arrive within this
+  Nanos write_timeout = std::chrono::seconds(30);       // a blocked write (client not reading) gives up
   Nanos poll_interval = std::chrono::milliseconds(20);  // disconnect checks while a body is pending
 };
 

@@ -58,6 +58,8 @@ Result<StreamStats> stream_chat(const std::string& host, int port, const std::st
     }
     if (chunk->content && stats.content_chunks++ == 0) stats.ttft = SteadyClock::now() - start;
     if (chunk->usage) stats.completion_tokens = chunk->usage->completion_tokens;
+    if (chunk->timings)
+      stats.server_ms = chunk->timings->queue_ms + chunk->timings->prefill_ms + chunk->timings->decode_ms;
   });
   std::string buffer;
   for (;;) {

@@ -16,6 +16,7 @@ struct StreamStats {
   bool done = false;          // saw data: [DONE]
   Nanos ttft{0};              // send to first content chunk
   Nanos elapsed{0};           // send to end of stream
+  double server_ms = 0;       // queue + prefill + decode, from the final chunk's timings
 };
 
 /// POSTs `body` to http://host:port/v1/chat/completions and reads the SSE stream to the end.

@@ -24,6 +24,9 @@ struct OverheadResult {
   int prompt_tokens = 0;
   double inprocess_tok_s = 0;  // median over repetitions
   double http_tok_s = 0;       // median over repetitions
+  /// Tokens/s by the server's own clock (Server-Timing: queue + prefill + decode): the part of
+  /// the overhead that is scheduling rather than HTTP, JSON and the client.
+  double server_tok_s = 0;
   double overhead() const { return inprocess_tok_s > 0 ? 1.0 - http_tok_s / inprocess_tok_s : 0; }
 };
 

@@ -51,6 +51,7 @@ Result<Endpoint> RemoteTarget::deploy(const DeployContext&) {
   ep.base_url = remote_.base_url;
   while (!ep.base_url.empty() && ep.base_url.back() == '/') ep.base_url.pop_back();
   ep.model = remote_.model;
+  ep.headers = remote_.headers;
   if (!remote_.api_key_env.empty()) {
     const char* key = std::getenv(remote_.api_key_env.c_str());
     if (key == nullptr || *key == '\0') {
@@ -63,6 +64,11 @@ Result<Endpoint> RemoteTarget::deploy(const DeployContext&) {
   info_.details["model"] = remote_.model.empty() ? "(from /v1/models)" : remote_.model;
   info_.details["api_key"] = remote_.api_key_env.empty() ? "none" : "from $" + remote_.api_key_env;
   info_.details["tls_verify"] = remote_.verify_tls ? "on" : "off";
+  if (!remote_.headers.empty()) {  // names only: values may be credentials
+    std::string names;
+    for (const auto& [name, value] : remote_.headers) names += (names.empty() ? "" : ", ") + name;
+    info_.details["extra_headers"] = names;
+  }
 
   const auto t0 = SteadyClock::now();
   const HttpGet probe{ep.base_url + "/v1/models", std::chrono::seconds{5}, ep.api_key, remote_.verify_tls};

@@ -39,10 +39,15 @@ function(db_add_test lib)
   target_include_directories(${exe} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
   target_compile_definitions(${exe} PRIVATE
     DEPLOYBENCH_SOURCE_DIR="${PROJECT_SOURCE_DIR}" DEPLOYBENCH_BINARY_DIR="${PROJECT_BINARY_DIR}")
-  set(labels unit ${lib})
+  set(labels ${lib})
   if(A_LABELS)
     list(APPEND labels ${A_LABELS})
+  else()
+    list(APPEND labels unit)
   endif()
+  # The label list travels through a generated script: escape its separators or only the
+  # first label survives.
+  string(REPLACE ";" "\\;" labels "${labels}")
   catch_discover_tests(${exe} TEST_PREFIX "${lib}: " PROPERTIES LABELS "${labels}")
 endfunction()
 

@@ -58,3 +58,25 @@ TEST_CASE("from_json names the file and the field that is wrong", "[result][json
     CHECK(r.error().message == "new.json: schema_version: unsupported version 7 (this build reads 1)");
   }
 }
+
+TEST_CASE("from_json rejects every truncation of a valid file without crashing", "[result][json]") {
+  const auto text = result::to_json(testing::sample_results());
+  for (std::size_t len = 0; len + 1 < text.size(); len += 97) {
+    auto r = result::from_json(std::string_view(text).substr(0, len), "cut.json");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message.rfind("cut.json: ", 0) == 0);
+  }
+}
+
+TEST_CASE("from_json reports wrong container types by path", "[result][json]") {
+  auto j = result::to_json(testing::sample_results());
+  const auto pos = j.find("\"reasons\": [");
+  REQUIRE(pos != std::string::npos);
+  j.replace(pos, 12, "\"reasons\": {\"a\": 1}, \"x\": [");
+  auto r = result::from_json(j, "odd.json");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message == "odd.json: cells[0].validity.reasons: expected an array of strings");
+  auto not_object = result::from_json("[1, 2]", "arr.json");
+  REQUIRE_FALSE(not_object.ok());
+  CHECK(not_object.error().message == "arr.json: top level: expected an object, found array");
+}

@@ -56,7 +56,8 @@ inline result::CellResult sample_cell(const std::string& target, const std::stri
   m.prefill = sample_summary(prefill, m.completed);
   m.decode = sample_summary(decode, m.completed);
   m.connect = sample_summary(0.05 + net_ms / 4, m.completed);
-  m.first_byte = sample_summary(0.15 + net_ms * 3 / 4, m.completed);
+  // refbot sends its headers with the first token: the first byte waits for queue and prefill.
+  m.first_byte = sample_summary(0.15 + net_ms + queue + prefill, m.completed);
   m.target_cpu_seconds = 9.5 + concurrency * 0.1;
   m.target_peak_rss_bytes = (kind == "container" ? 80ull : 64ull) << 20;
   m.generator_cpu_seconds = 0.4;

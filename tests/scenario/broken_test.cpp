@@ -168,3 +168,20 @@ TEST_CASE("random mutations of a valid scenario never crash and always locate th
   }
   CHECK(invalid > 100);  // the mutations really do break the file most of the time
 }
+
+TEST_CASE("a matrix too large to run is refused before expansion", "[scenario][broken]") {
+  std::string yaml = "name: huge\ntargets:\n";
+  for (int i = 0; i < 20000; ++i) yaml += "  t" + std::to_string(i) + ": {}\n";
+  const Loaded loaded = load_text(yaml);
+  REQUIRE(loaded.diagnostics.size() == 1);
+  CHECK_THAT(loaded.diagnostics.front().message, Catch::Contains("more than 10000 cells"));
+  const Loaded repeated = load_text(
+      "name: reps\nrepeat: 100\nloads:\n  c: {closed: {concurrency: [1, 2, 3, 4, 5, 6, "
+      "7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, "
+      "28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, "
+      "48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, "
+      "68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, "
+      "88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101]}}\n");
+  REQUIRE(repeated.diagnostics.size() == 1);
+  CHECK_THAT(repeated.diagnostics.front().message, Catch::Contains("more than 10000 cells"));
+}

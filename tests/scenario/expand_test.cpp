@@ -174,3 +174,53 @@ loads:
   CHECK(plan.cells[8].sweep->stop_slo == std::vector<std::string>{"error_rate < 1%"});
   CHECK_FALSE(plan.cells[0].sweep.has_value());
 }
+
+TEST_CASE("kind-specific fields reach the target config", "[scenario][expand]") {
+  const RunPlan plan = plan_of(R"(name: kinds
+targets:
+  own:
+    kind: container
+    image: localhost/my-server:1
+    args: [--listen, "0.0.0.0:{port}"]
+    port: 9000
+    health_path: /ready
+    watchdog: 2h
+    host_network: true
+  vm: {kind: vm, vcpus: 2, memory: 1g, cpuset: "0-1", accel: tcg}
+  app: {kind: local, command: [my-server, --port, "{port}"], health_path: /healthz}
+loads:
+  open: {open: {rate: 4/s, connections: 8, arrival: constant}}
+)");
+  REQUIRE(plan.cells.size() == 3);
+  const auto& own = std::get<target::ContainerConfig>(plan.cells[0].target.kind);
+  CHECK(own.image == "localhost/my-server:1");
+  CHECK(own.args == std::vector<std::string>{"--listen", "0.0.0.0:{port}"});
+  CHECK(own.port == 9000);
+  CHECK(own.health_path == "/ready");
+  CHECK(own.watchdog == std::chrono::hours(2));
+  CHECK(own.host_network);
+  const auto& vm = std::get<target::VmConfig>(plan.cells[1].target.kind);
+  CHECK(vm.vcpus == 2);
+  CHECK(vm.memory_bytes == 1ull << 30);
+  CHECK(vm.cpuset == "0-1");
+  CHECK(vm.accel == "tcg");
+  const auto& app = std::get<target::LocalConfig>(plan.cells[2].target.kind);
+  CHECK(app.command == std::vector<std::string>{"my-server", "--port", "{port}"});
+  CHECK(app.health_path == "/healthz");
+  const auto& open = std::get<loadgen::OpenLoop>(plan.cells[0].load.pattern);
+  CHECK(open.connections == 8);
+  CHECK(open.arrival == loadgen::Arrival::Constant);
+  CHECK(open.rate_per_s == 4.0);
+}
+
+TEST_CASE("a local command must mention {port}; args need an image", "[scenario][expand]") {
+  const Loaded loaded = load_text(R"(name: kinds
+targets:
+  app: {kind: local, command: [my-server, --port, "8080"]}
+  box: {kind: container, args: [--fast]}
+)");
+  INFO(loaded.text());
+  REQUIRE(loaded.diagnostics.size() == 2);
+  CHECK_THAT(loaded.diagnostics[0].message, Catch::Contains("never mentions {port}"));
+  CHECK(loaded.diagnostics[1].path == "targets.box.args");
+}

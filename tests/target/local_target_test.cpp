@@ -1,4 +1,5 @@
 // Integration: the local target runs real processes on loopback.
+#include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 
 #include "http_test_client.h"
 #include "target/cleanup.h"
+#include "target/cpuset.h"
 #include "target/proc_stats.h"
 #include "target/state.h"
 #include "target/target.h"
@@ -163,4 +165,24 @@ TEST_CASE(
   CHECK(report.records_removed == 1);
   CHECK(load_states(t.env.state_dir).empty());
   for (const auto& dir : records[0].cgroup_dirs) CHECK_FALSE(std::filesystem::exists(dir));
+}
+
+TEST_CASE("local target serves the bundled refbot on loopback, pinned by the placement", "[target][local][refbot]") {
+  TestEnv t;
+  INFO("refbot: " << t.env.refbot);
+  REQUIRE(std::filesystem::exists(t.env.refbot));
+  auto target = make_target({"refbot", LocalConfig{}, {}, {}, std::chrono::seconds{60}}, t.env);
+  REQUIRE(target.ok());
+  deploy_load_sample(**target, {"run-refbot", {}});
+  const auto info = (*target)->describe();
+  CHECK(info.details.at("binary") == t.env.refbot.string());
+  CHECK_THAT(info.details.at("command"), Catch::Contains("serve --host 127.0.0.1 --port"));
+  if (t.env.cpus.size() >= 2 && t.env.cpus.size() <= kPinApartMaxCpus) {
+    CHECK(info.details.at("cpuset") != "all");
+    cpu_set_t mask;
+    CPU_ZERO(&mask);
+    REQUIRE(sched_getaffinity(pid_from_state(t.env), sizeof mask, &mask) == 0);
+    CHECK_FALSE(CPU_ISSET(t.env.cpus.front(), &mask));  // the harness's CPU is not the target's
+  }
+  CHECK((*target)->teardown().ok());
 }

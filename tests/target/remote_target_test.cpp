@@ -40,7 +40,7 @@ TEST_CASE("remote target behind a 40 ms delay proxy: key from the environment, n
   const std::string secret = "sk-test-never-written";
   setenv("DEPLOYBENCH_TEST_API_KEY", secret.c_str(), 1);
   TargetConfig config{"cloud",
-                      RemoteConfig{server_ep->base_url, "refbot", "DEPLOYBENCH_TEST_API_KEY", true},
+                      RemoteConfig{server_ep->base_url, "refbot", "DEPLOYBENCH_TEST_API_KEY", true, {}},
                       {},
                       NetworkEmulation{std::chrono::milliseconds{40}, Nanos{0}},
                       std::chrono::seconds{10}};

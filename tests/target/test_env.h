@@ -3,6 +3,7 @@
 // private state directory, and the locations of refbot and the stub server.
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -40,6 +41,9 @@ struct TestEnv {
   Environment env;
   TestEnv() {
     env = discover_environment(processes);
+    // The test binary does not sit next to refbot: use the build's unless the variables say otherwise.
+    if (std::getenv("DEPLOYBENCH_REFBOT") == nullptr) env.refbot = DEPLOYBENCH_TEST_REFBOT;
+    if (std::getenv("DEPLOYBENCH_REFBOT_STATIC") == nullptr) env.refbot_static = DEPLOYBENCH_TEST_REFBOT_STATIC;
     env.state_dir = dir.path() / "state";
     std::filesystem::create_directories(env.state_dir);
   }

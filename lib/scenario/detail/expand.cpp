@@ -61,7 +61,14 @@ Proto make_proto(const NamedTarget* t, const NamedModel* m, const NamedWorkload*
 }
 
 // Builds the groups (target x model) and applies exclude rules; `hits[i]` counts rule i.
-std::vector<Group> build_groups(const ScenarioSpec& spec, std::vector<int>& hits) {
+// nullopt when the matrix alone exceeds kMaxCells (nothing is built then).
+std::optional<std::vector<Group>> build_groups(const ScenarioSpec& spec, std::vector<int>& hits) {
+  std::size_t levels = 0;
+  for (const auto* l : chosen(spec, spec.loads, "load")) levels += l->levels.size();
+  const std::size_t product = chosen(spec, spec.targets, "target").size() * chosen(spec, spec.models, "model").size() *
+                              chosen(spec, spec.workloads, "workload").size() * levels;
+  if (product > kMaxCells) return std::nullopt;
+
   std::vector<Group> groups;
   for (const auto* t : chosen(spec, spec.targets, "target")) {
     for (const auto* m : chosen(spec, spec.models, "model")) {
@@ -172,7 +179,18 @@ RunPlan expand(Reader& reader, const ScenarioSpec& spec) {
   plan.gate = spec.gate;
   plan.output = spec.output;
   std::vector<int> hits(spec.excludes.size(), 0);
-  const auto groups = build_groups(spec, hits);
+  const auto built = build_groups(spec, hits);
+  std::size_t count = 0;
+  if (built) {
+    for (const auto& g : *built) count += g.size();
+  }
+  if (!built || count * static_cast<std::size_t>(spec.repeat) > kMaxCells) {
+    reader.error(spec.matrix_where.line > 0 ? spec.matrix_where : Where{"", 1, 1},
+                 fmt::format("the plan has more than {} cells", kMaxCells),
+                 "narrow the matrix or the levels, or split the scenario into several files");
+    return plan;
+  }
+  const std::vector<Group>& groups = *built;
   for (std::size_t i = 0; i < hits.size(); ++i) {
     if (hits[i] == 0) {
       reader.error(spec.excludes[i].where, "this exclude rule matches no cell",

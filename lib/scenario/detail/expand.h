@@ -11,6 +11,9 @@
 
 namespace deploybench::scenario::detail {
 
+/// Plans larger than this are refused (they would run for days and print for minutes).
+inline constexpr std::size_t kMaxCells = 10000;
+
 /// Expands `spec`; reports exclude rules that match nothing and an empty matrix.
 RunPlan expand(Reader& reader, const ScenarioSpec& spec);
 

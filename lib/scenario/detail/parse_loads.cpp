@@ -28,6 +28,15 @@ std::optional<loadgen::Arrival> read_arrival(Reader& r, const MapView& v) {
   return *a == "gamma" ? loadgen::Arrival::Gamma : loadgen::Arrival::Poisson;
 }
 
+// arrival, max_in_flight and connections: shared by open loads and sweeps.
+loadgen::OpenLoop read_open_common(Reader& r, const MapView& v) {
+  loadgen::OpenLoop o;
+  o.arrival = read_arrival(r, v).value_or(o.arrival);
+  if (auto* m = v.get("max_in_flight")) o.max_in_flight = static_cast<int>(read_int(r, *m, 1, 100000).value_or(256));
+  if (auto* c = v.get("connections")) o.connections = static_cast<int>(read_int(r, *c, 0, 100000).value_or(0));
+  return o;
+}
+
 void read_closed(Reader& r, const Field& f, NamedLoad& load) {
   MapView v(r, f.node, f.path, {"concurrency", "think_time"}, "'closed'");
   loadgen::ClosedLoop base;
@@ -52,11 +61,9 @@ void read_closed(Reader& r, const Field& f, NamedLoad& load) {
 }
 
 void read_open(Reader& r, const Field& f, NamedLoad& load) {
-  MapView v(r, f.node, f.path, {"rate", "arrival", "burstiness", "max_in_flight"}, "'open'");
-  loadgen::OpenLoop base;
-  base.arrival = read_arrival(r, v).value_or(base.arrival);
+  MapView v(r, f.node, f.path, {"rate", "arrival", "burstiness", "max_in_flight", "connections"}, "'open'");
+  loadgen::OpenLoop base = read_open_common(r, v);
   if (auto* b = v.get("burstiness")) base.burstiness = read_number(r, *b, 0.01, 100).value_or(1.0);
-  if (auto* m = v.get("max_in_flight")) base.max_in_flight = static_cast<int>(read_int(r, *m, 1, 100000).value_or(256));
   std::vector<Field> items;
   if (auto* c = v.get("rate"))
     items = read_items(r, *c).value_or(std::vector<Field>{});
@@ -77,13 +84,11 @@ void read_open(Reader& r, const Field& f, NamedLoad& load) {
 }
 
 void read_sweep(Reader& r, const Field& f, NamedLoad& load) {
-  MapView v(r, f.node, f.path, {"kind", "from", "to", "steps", "spacing", "arrival", "max_in_flight", "slo"},
-            "'sweep'");
+  MapView v(r, f.node, f.path,
+            {"kind", "from", "to", "steps", "spacing", "arrival", "max_in_flight", "connections", "slo"}, "'sweep'");
   if (!v.is_map()) return;
   if (auto* k = v.get("kind")) read_choice(r, *k, {"capacity"});
-  loadgen::OpenLoop base;
-  base.arrival = read_arrival(r, v).value_or(base.arrival);
-  if (auto* m = v.get("max_in_flight")) base.max_in_flight = static_cast<int>(read_int(r, *m, 1, 100000).value_or(256));
+  const loadgen::OpenLoop base = read_open_common(r, v);
   const Field* from_f = v.get("from");
   const Field* to_f = v.get("to");
   if (!from_f || !to_f) {

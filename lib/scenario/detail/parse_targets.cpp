@@ -17,8 +17,9 @@ const std::vector<std::string> kKinds = {"local", "container", "vm", "remote"};
 const std::vector<std::string> kCommon = {"kind", "network", "ready_timeout"};
 const std::map<std::string, std::vector<std::string>> kKindFields = {
     {"local", {"command", "health_path", "cpus", "memory", "cpuset"}},
-    {"container", {"runtime", "image", "cpus", "memory", "cpuset", "host_network"}},
-    {"vm", {"vcpus", "memory", "accel", "kernel", "initrd", "kvm_probe_timeout"}},
+    {"container",
+     {"runtime", "image", "args", "port", "health_path", "cpus", "memory", "cpuset", "host_network", "watchdog"}},
+    {"vm", {"vcpus", "memory", "cpuset", "accel", "kernel", "initrd", "kvm_probe_timeout"}},
     {"remote", {"base_url", "model", "api_key_env", "verify_tls", "headers"}},
 };
 
@@ -48,44 +49,53 @@ void check_kind_keys(Reader& r, const MapView& view, const std::string& kind) {
   }
 }
 
+std::string read_cpuset(Reader& r, const Field& f) {
+  auto s = read_string(r, f);
+  static const std::regex kCpuset(R"(\d+(-\d+)?(,\d+(-\d+)?)*)");
+  if (s && !std::regex_match(*s, kCpuset)) {
+    r.error(f.where, fmt::format("'{}' is not a CPU list", *s), "write e.g. \"1\", \"0-1\" or \"0,2\"");
+    return {};
+  }
+  return s.value_or("");
+}
+
+// An HTTP path for readiness probes, e.g. "/health".
+std::optional<std::string> read_http_path(Reader& r, const Field& f) {
+  auto s = read_string(r, f);
+  if (s && (s->empty() || s->front() != '/')) {
+    r.error(f.where, fmt::format("'{}' is not an HTTP path", *s), "write e.g. /health");
+    return std::nullopt;
+  }
+  return s;
+}
+
+std::vector<std::string> read_argv(Reader& r, const Field& f) {
+  std::vector<std::string> argv;
+  for (const auto& item : read_items(r, f).value_or(std::vector<Field>{})) {
+    if (auto s = read_string(r, item)) argv.push_back(*s);
+  }
+  return argv;
+}
+
 void read_limits(Reader& r, const MapView& v, target::ResourceLimits& limits) {
   if (auto* f = v.get("cpus")) limits.cpus = read_number(r, *f, 0.01, 1024);
   if (auto* f = v.get("memory")) limits.memory_bytes = read_bytes(r, *f, 16ull << 20, 1ull << 40);
-  if (auto* f = v.get("cpuset")) {
-    auto s = read_string(r, *f);
-    static const std::regex kCpuset(R"(\d+(-\d+)?(,\d+(-\d+)?)*)");
-    if (s && !std::regex_match(*s, kCpuset)) {
-      r.error(f->where, fmt::format("'{}' is not a CPU list", *s), "write e.g. \"1\", \"0-1\" or \"0,2\"");
-    } else if (s) {
-      limits.cpuset = *s;
-    }
-  }
+  if (auto* f = v.get("cpuset")) limits.cpuset = read_cpuset(r, *f);
 }
 
 target::LocalConfig read_local(Reader& r, const MapView& v) {
   target::LocalConfig c;
   if (auto* f = v.get("command")) {
-    if (auto items = read_items(r, *f)) {
-      for (const auto& item : *items) {
-        if (auto s = read_string(r, item)) c.command.push_back(*s);
-      }
-      const bool has_port = std::any_of(c.command.begin(), c.command.end(),
-                                        [](const std::string& a) { return a.find("{port}") != std::string::npos; });
-      if (!c.command.empty() && !has_port) {
-        r.error(f->where, "the command never mentions {port}",
-                "the harness picks a free port and substitutes it for {port}, e.g. [\"my-server\", \"--port\", "
-                "\"{port}\"]");
-      }
+    c.command = read_argv(r, *f);
+    const bool has_port = std::any_of(c.command.begin(), c.command.end(),
+                                      [](const std::string& a) { return a.find("{port}") != std::string::npos; });
+    if (!c.command.empty() && !has_port) {
+      r.error(f->where, "the command never mentions {port}",
+              "the harness picks a free port and substitutes it for {port}, e.g. [\"my-server\", \"--port\", "
+              "\"{port}\"]");
     }
   }
-  if (auto* f = v.get("health_path")) {
-    auto s = read_string(r, *f);
-    if (s && (s->empty() || s->front() != '/')) {
-      r.error(f->where, fmt::format("'{}' is not an HTTP path", *s), "write e.g. /health");
-    } else if (s) {
-      c.health_path = *s;
-    }
-  }
+  if (auto* f = v.get("health_path")) c.health_path = read_http_path(r, *f).value_or(c.health_path);
   read_limits(r, v, c.limits);
   return c;
 }
@@ -95,6 +105,15 @@ target::ContainerConfig read_container(Reader& r, const MapView& v) {
   if (auto* f = v.get("runtime")) c.runtime = read_choice(r, *f, {"podman", "docker"}).value_or(c.runtime);
   if (auto* f = v.get("image")) c.image = read_string(r, *f).value_or("");
   if (auto* f = v.get("host_network")) c.host_network = read_bool(r, *f).value_or(c.host_network);
+  if (auto* f = v.get("args")) {
+    c.args = read_argv(r, *f);
+    if (c.image.empty()) {
+      r.error(f->where, "args are for your own image", "set image, or use models: to configure the bundled refbot");
+    }
+  }
+  if (auto* f = v.get("port")) c.port = static_cast<int>(read_int(r, *f, 1, 65535).value_or(c.port));
+  if (auto* f = v.get("health_path")) c.health_path = read_http_path(r, *f).value_or(c.health_path);
+  if (auto* f = v.get("watchdog")) c.watchdog = read_duration(r, *f, 1min, 24h * 7).value_or(c.watchdog);
   read_limits(r, v, c.limits);
   return c;
 }
@@ -104,6 +123,7 @@ target::VmConfig read_vm(ParseContext& ctx, const MapView& v) {
   target::VmConfig c;
   if (auto* f = v.get("vcpus")) c.vcpus = static_cast<int>(read_int(r, *f, 1, 64).value_or(c.vcpus));
   if (auto* f = v.get("memory")) c.memory_bytes = read_bytes(r, *f, 64ull << 20, 64ull << 30).value_or(c.memory_bytes);
+  if (auto* f = v.get("cpuset")) c.cpuset = read_cpuset(r, *f);
   if (auto* f = v.get("accel")) c.accel = read_choice(r, *f, {"auto", "kvm", "tcg"}).value_or(c.accel);
   if (auto* f = v.get("kernel")) c.kernel = read_path(ctx, *f, true).value_or("");
   if (auto* f = v.get("initrd")) c.initrd = read_path(ctx, *f, true).value_or("");

@@ -43,11 +43,16 @@ void add_kind(Settings& s, const target::KindConfig& kind) {
   } else if (auto* c = std::get_if<target::ContainerConfig>(&kind)) {
     s.emplace_back("target.runtime", c->runtime);
     s.emplace_back("target.image", c->image.empty() ? "refbot (bundled, built on demand)" : c->image);
+    if (!c->args.empty()) s.emplace_back("target.args", fmt::format("{}", fmt::join(c->args, " ")));
+    s.emplace_back("target.port", std::to_string(c->port));
+    s.emplace_back("target.health_path", c->health_path);
     s.emplace_back("target.host_network", yes_no(c->host_network));
+    s.emplace_back("target.watchdog", compact_duration(c->watchdog));
     add_limits(s, c->limits);
   } else if (auto* v = std::get_if<target::VmConfig>(&kind)) {
     s.emplace_back("target.vcpus", std::to_string(v->vcpus));
     s.emplace_back("target.memory", compact_bytes(v->memory_bytes));
+    if (!v->cpuset.empty()) s.emplace_back("target.cpuset", v->cpuset);
     s.emplace_back("target.accel", v->accel);
     if (!v->kernel.empty()) s.emplace_back("target.kernel", v->kernel.string());
     if (!v->initrd.empty()) s.emplace_back("target.initrd", v->initrd.string());
@@ -109,6 +114,7 @@ void add_load(Settings& s, const Cell& cell) {
     s.emplace_back("load.arrival", kArrival[static_cast<std::size_t>(o.arrival)]);
     if (o.arrival == loadgen::Arrival::Gamma) s.emplace_back("load.burstiness", fmt::format("{:g}", o.burstiness));
     s.emplace_back("load.max_in_flight", std::to_string(o.max_in_flight));
+    s.emplace_back("load.connections", o.connections == 0 ? "per request" : std::to_string(o.connections));
   }
   if (cell.sweep) {
     s.emplace_back("load.sweep_step", fmt::format("{}/{}", cell.sweep->index + 1, cell.sweep->count));

@@ -70,10 +70,9 @@ MapView::MapView(Reader& reader, const YAML::Node& node, std::string path, std::
     }
     const std::string key = key_node.Scalar();
     const Where key_where = reader.where(key_node, prefix + key);
-    if (get(key) != nullptr) {
-      const Where& first = get(key)->where;
+    if (auto seen = index_.find(key); seen != index_.end()) {
       reader.error(key_where, fmt::format("duplicate key '{}'", key),
-                   fmt::format("'{}' is already set on line {}; keep one", key, first.line));
+                   fmt::format("'{}' is already set on line {}; keep one", key, seen->second.key_line));
       continue;
     }
     if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
@@ -86,15 +85,14 @@ MapView::MapView(Reader& reader, const YAML::Node& node, std::string path, std::
     const YAML::Node value = it->second;
     Where value_where = value.IsNull() ? key_where : reader.where(value, prefix + key);
     value_where.path = prefix + key;
+    index_.emplace(key, Slot{fields_.size(), key_where.line});
     fields_.push_back(Field{key, prefix + key, value, value_where});
   }
 }
 
 const Field* MapView::get(std::string_view key) const {
-  for (const auto& f : fields_) {
-    if (f.key == key) return &f;
-  }
-  return nullptr;
+  auto it = index_.find(std::string(key));
+  return it == index_.end() ? nullptr : &fields_[it->second.position];
 }
 
 namespace {

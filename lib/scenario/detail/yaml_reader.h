@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/error.h"
@@ -67,6 +68,11 @@ class MapView {
  private:
   std::string path_;
   std::vector<Field> fields_;
+  struct Slot {
+    std::size_t position;  // in fields_
+    int key_line;
+  };
+  std::unordered_map<std::string, Slot> index_;
   bool is_map_ = false;
 };
 

@@ -1,0 +1,77 @@
+#include "runner/resource_sampler.h"
+
+#include <algorithm>
+
+namespace deploybench::runner {
+
+ResourceSampler::ResourceSampler(SampleFn sample, Nanos interval) : sample_(std::move(sample)), interval_(interval) {}
+
+ResourceSampler::~ResourceSampler() {
+  if (thread_.joinable()) {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+}
+
+void ResourceSampler::start() {
+  t0_ = SteadyClock::now();
+  take();
+  thread_ = std::thread([this] { loop(); });
+}
+
+void ResourceSampler::take() {
+  auto s = sample_();
+  const double t = to_seconds(SteadyClock::now() - t0_);
+  std::lock_guard lock(mu_);
+  if (s.ok()) samples_.emplace_back(t, s.value());
+  else if (error_.empty()) error_ = s.error().message;
+}
+
+void ResourceSampler::loop() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    if (cv_.wait_for(lock, interval_, [this] { return stopping_; })) break;
+    lock.unlock();
+    take();
+    lock.lock();
+  }
+}
+
+ResourceSummary ResourceSampler::stop() {
+  if (thread_.joinable()) {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  take();
+  std::lock_guard lock(mu_);
+  ResourceSummary summary = summarize_samples(samples_);
+  if (summary.samples == 0) summary.error = error_.empty() ? "no resource samples" : error_;
+  return summary;
+}
+
+ResourceSummary summarize_samples(const std::vector<std::pair<double, target::ResourceSample>>& samples) {
+  ResourceSummary out;
+  out.samples = static_cast<int>(samples.size());
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    const auto& [t, s] = samples[i];
+    out.peak_rss_bytes = std::max(out.peak_rss_bytes, s.rss_bytes);
+    if (i == 0) continue;
+    const auto& [t_prev, prev] = samples[i - 1];
+    const double dt = t - t_prev;
+    const double dcpu = std::max(0.0, s.cpu_seconds - prev.cpu_seconds);
+    out.series.push_back(result::ResourcePoint{t, dt > 0 ? dcpu / dt : 0.0, s.rss_bytes});
+  }
+  if (samples.size() >= 2)
+    out.cpu_seconds = std::max(0.0, samples.back().second.cpu_seconds - samples.front().second.cpu_seconds);
+  return out;
+}
+
+}  // namespace deploybench::runner

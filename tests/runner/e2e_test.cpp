@@ -1,0 +1,170 @@
+// The quickstart path end to end, through the real binaries: a scenario file in, refbot deployed
+// as a local child process, load driven at it, results.json out, nothing left running.
+#include <catch2/catch.hpp>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "core/fs.h"
+#include "result/result_json.h"
+
+using namespace deploybench;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// PIDs of live `refbot serve` processes whose parent is `parent` (zombies excluded). Other
+/// tests on the machine may run their own refbot, so only our run's children count.
+std::set<int> refbot_pids(pid_t parent) {
+  std::set<int> out;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    const std::string name = e.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(e.path() / "stat");
+    std::string line;
+    std::getline(stat, line);
+    const auto rp = line.rfind(')');
+    if (rp == std::string::npos || rp + 2 >= line.size() || line[rp + 2] == 'Z') continue;
+    if (std::atoi(line.c_str() + rp + 4) != parent) continue;  // "...) S PPID ..."
+    std::ifstream cmd(e.path() / "cmdline");
+    std::string argv0, argv1;
+    std::getline(cmd, argv0, '\0');
+    std::getline(cmd, argv1, '\0');
+    if (argv0.ends_with("refbot") && argv1 == "serve") out.insert(std::stoi(name));
+  }
+  return out;
+}
+
+/// A shortened quickstart: the shipped file with shorter windows.
+fs::path write_scenario(const fs::path& dir, const std::string& duration) {
+  auto text = read_file(fs::path(DEPLOYBENCH_SOURCE_DIR) / "scenarios/quickstart.yaml");
+  REQUIRE(text.ok());
+  std::string s = *text;
+  const auto replace = [&s](const std::string& from, const std::string& to) {
+    const auto pos = s.find(from);
+    REQUIRE(pos != std::string::npos);
+    s.replace(pos, from.size(), to);
+  };
+  replace("duration: 5s", "duration: " + duration);
+  replace("warmup: 1s", "warmup: 500ms");
+  const fs::path file = dir / "quickstart-short.yaml";
+  REQUIRE(write_file_atomic(file, s).ok());
+  return file;
+}
+
+pid_t spawn(const std::vector<std::string>& args, const fs::path& log) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+bool alive(int pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  const auto rp = line.rfind(')');
+  return rp != std::string::npos && rp + 2 < line.size() && line[rp + 2] != 'Z';
+}
+
+/// Waits for `pid`, collecting the refbot children it starts meanwhile into `children`.
+int wait_exit(pid_t pid, std::chrono::seconds limit, std::set<int>& children) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  int status = 0;
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    children.merge(refbot_pids(pid));
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      return -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+fs::path temp_dir(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / (name + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+}  // namespace
+
+TEST_CASE("a shortened quickstart deploys refbot, measures and writes results", "[e2e]") {
+  const fs::path dir = temp_dir("db_e2e_");
+  const fs::path scenario = write_scenario(dir, "2s");
+  const pid_t pid = spawn({DEPLOYBENCH_BIN, "run", scenario.string(), "--out", (dir / "out").string(), "--run-id",
+                           "e2e", "--quiet"},
+                          dir / "log.txt");
+  std::set<int> children;
+  const int rc = wait_exit(pid, std::chrono::seconds{120}, children);
+  INFO(read_file(dir / "log.txt").value());
+  REQUIRE(rc == 0);
+  CHECK_FALSE(children.empty());  // refbot ran as our child...
+  for (int child : children) CHECK_FALSE(alive(child));  // ...and is gone
+
+  auto results = result::load_results((dir / "out/e2e/results.json").string());
+  REQUIRE(results.ok());
+  CHECK(results->manifest.status == "complete");
+  CHECK_FALSE(results->manifest.scenario_sha256.empty());
+  REQUIRE(results->cells.size() == 2);
+  for (const auto& cell : results->cells) {
+    INFO(cell.cell_id);
+    CHECK(cell.error.empty());
+    CHECK(cell.metrics.completed > 0);
+    CHECK(cell.metrics.errors == 0);
+    CHECK(cell.metrics.ttft.p50 > Nanos{0});
+    CHECK(cell.metrics.ttft.p95 >= cell.metrics.ttft.p50);
+    CHECK(cell.metrics.e2e.p50 > cell.metrics.ttft.p50);
+    CHECK(cell.metrics.output_tokens == cell.metrics.completed * 32);  // fixed output length
+    CHECK(cell.metrics.target_cpu_seconds > 0);
+    CHECK(cell.metrics.target_peak_rss_bytes > 0);
+    CHECK(cell.target.kind == "local");
+  }
+  CHECK(fs::exists(dir / "out/e2e/results.csv"));
+  CHECK(fs::exists(dir / "out/e2e/report.md"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("an interrupted run tears refbot down and exits 130", "[e2e]") {
+  const fs::path dir = temp_dir("db_e2e_int_");
+  const fs::path scenario = write_scenario(dir, "60s");
+  const pid_t pid = spawn({DEPLOYBENCH_BIN, "run", scenario.string(), "--out", (dir / "out").string(), "--run-id",
+                           "int", "--quiet"},
+                          dir / "log.txt");
+  // Wait until refbot is up (deployed), then interrupt mid-cell.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
+  std::set<int> children;
+  while (children.empty() && std::chrono::steady_clock::now() < deadline) {
+    children = refbot_pids(pid);
+    std::this_thread::sleep_for(std::chrono::milliseconds{100});
+  }
+  REQUIRE_FALSE(children.empty());
+  std::this_thread::sleep_for(std::chrono::seconds{3});  // into the measured cell
+  ::kill(pid, SIGINT);
+  const int rc = wait_exit(pid, std::chrono::seconds{30}, children);
+  INFO(read_file(dir / "log.txt").value());
+  CHECK(rc == 130);
+  for (int child : children) CHECK_FALSE(alive(child));
+  auto results = result::load_results((dir / "out/int/results.json").string());
+  REQUIRE(results.ok());
+  CHECK(results->manifest.status == "interrupted");
+  fs::remove_all(dir);
+}
