@@ -80,9 +80,11 @@ struct Kernels {
       __m512i wv[NR];
       __m512 ws[NR];
       for (int i = 0; i < NR; ++i) {
-        // Rows of a tile are short interleaved streams the hardware prefetcher picks up late:
-        // fetch the same place two tiles ahead (weights stream from DRAM in decode).
-        _mm_prefetch(reinterpret_cast<const char*>(wq + (i + 2 * NR) * n + 32 * c), _MM_HINT_T0);
+        // Rows of a tile are short interleaved streams the hardware prefetcher picks up late, so
+        // fetch two tiles ahead, in address order: the tile's NR rows are one contiguous block
+        // of NR * n bytes, consumed at NR lines per step. (Prefetching each row's own column
+        // instead jumps around the block: 10 GB/s instead of 28 streaming on one core.)
+        _mm_prefetch(reinterpret_cast<const char*>(wq + 2 * NR * n + NR * 32 * c + 64 * i), _MM_HINT_T0);
         wv[i] = _mm512_xor_si512(_mm512_loadu_si512(wq + i * n + 32 * c), flip);
         ws[i] = weight_scales(sw + i * sw_stride, c, shift);
       }
