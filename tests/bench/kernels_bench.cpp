@@ -1,5 +1,4 @@
-// Kernel microbenchmarks: one weight matrix against a batch of inputs, per ISA
-// path.
+// Kernel microbenchmarks: one weight matrix against a batch of inputs, per ISA path.
 #include <benchmark/benchmark.h>
 
 #include <vector>
@@ -22,8 +21,7 @@ std::vector<float> random_values(std::size_t n) {
 
 bool runnable(Isa isa) { return isa == Isa::Portable || static_cast<int>(isa) <= static_cast<int>(detect_isa()); }
 
-// Args: isa, rows, cols, batch. Counters: multiply-accumulates and weight bytes
-// per second.
+// Args: isa, rows, cols, batch. Counters: multiply-accumulates and weight bytes per second.
 void BM_MatmulInt8(benchmark::State& state) {
   const auto isa = static_cast<Isa>(state.range(0));
   const int rows = static_cast<int>(state.range(1)), cols = static_cast<int>(state.range(2));
@@ -100,8 +98,7 @@ void BM_AttentionDot(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 512);
 }
 
-// 768 x 768 (a base attention projection) and 2048 x 768 (a base FFN matrix);
-// batch 1, 4, 8.
+// 768 x 768 (a base attention projection) and 2048 x 768 (a base FFN matrix); batch 1, 4, 8.
 void matmul_args(benchmark::internal::Benchmark* b) {
   for (int isa : {0, 1, 2}) {
     for (auto [rows, cols] : {std::pair{768, 768}, std::pair{2048, 768}}) {
