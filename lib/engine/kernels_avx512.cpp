@@ -115,8 +115,14 @@ struct Kernels {
         }
       }
     }
+    store_tile<NR, NB>(acc, out, w.rows, r, b0);
+  }
+
+  // Reduces a tile's accumulators and stores them at out[(b0 + j) * out_rows + r + i].
+  template <int NR, int NB>
+  static DB_AVX512 inline void store_tile(const __m512 (&acc)[NR][NB], float* out, int out_rows, int r, int b0) {
     for (int j = 0; j < NB; ++j) {
-      float* o = out + static_cast<std::size_t>(b0 + j) * w.rows + r;
+      float* o = out + static_cast<std::size_t>(b0 + j) * out_rows + r;
       if constexpr (NR == 4) {
         _mm_storeu_ps(o, reduce4(acc[0][j], acc[1][j], acc[2][j], acc[3][j]));
       } else {
@@ -125,21 +131,77 @@ struct Kernels {
     }
   }
 
+  // q8_tile for groups of 64 or more values: a 64-byte vector (chunks 2p and 2p + 1) lies in one
+  // group, so all 16 lanes share one weight scale and one input scale. The tile's scale products
+  // are computed 16 groups at a time into a table (the same float products, lane for lane, as
+  // q8_tile's weight_scales() * lane_scale) and broadcast from memory as the multiply's operand,
+  // so the inner loop spends no vector op on scales. Used for batches above 1: at batch 1 the
+  // table's store-then-load adds latency to a loop that waits on DRAM anyway.
+  template <int NR, int NB>
+  static DB_AVX512 void q8_tile_wide(const Int8Matrix& w, const QuantizedInput& x, int r, int b0, float* out) {
+    const int n = x.cols, groups = n / w.group, per_group = __builtin_ctz(static_cast<unsigned>(w.group / 64));
+    const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
+    const std::int8_t* wq = w.q + static_cast<std::size_t>(r) * n;
+    const float* sw = w.scale + static_cast<std::size_t>(r) * groups;
+    const std::int8_t* xq = x.q.data() + static_cast<std::size_t>(b0) * n;
+    const std::int32_t* xo = x.neg_offset.data() + static_cast<std::size_t>(b0) * (n / 4);
+    const float* sx = x.scale.data() + static_cast<std::size_t>(b0) * groups;
+    __m512 acc[NR][NB];
+    for (int i = 0; i < NR; ++i)
+      for (int j = 0; j < NB; ++j) acc[i][j] = _mm512_setzero_ps();
+    alignas(64) float table[NR][NB][16];  // [row][input][group - g0]: weight scale * input scale
+    for (int g0 = 0; g0 < groups; g0 += 16) {
+      const int gn = groups - g0 < 16 ? groups - g0 : 16;
+      const auto mask = static_cast<__mmask16>((1u << gn) - 1);
+      for (int i = 0; i < NR; ++i) {
+        const __m512 swv = _mm512_maskz_loadu_ps(mask, sw + i * groups + g0);
+        for (int j = 0; j < NB; ++j)
+          _mm512_store_ps(table[i][j], _mm512_mul_ps(swv, _mm512_maskz_loadu_ps(mask, sx + j * groups + g0)));
+      }
+      for (int p = g0 << per_group; p < (g0 + gn) << per_group; ++p) {
+        const int g = (p >> per_group) - g0;
+        __m512i wv[NR];
+        for (int i = 0; i < NR; ++i) {
+          _mm_prefetch(reinterpret_cast<const char*>(wq + 2 * NR * n + NR * 64 * p + 64 * i), _MM_HINT_T0);
+          wv[i] = _mm512_xor_si512(_mm512_loadu_si512(wq + i * n + 64 * p), flip);
+        }
+        for (int j = 0; j < NB; ++j) {
+          const __m512i xv = _mm512_loadu_si512(xq + j * n + 64 * p);
+          const __m512i ov = _mm512_loadu_si512(xo + j * (n / 4) + 16 * p);
+          for (int i = 0; i < NR; ++i) {
+            const __m512 f = _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(ov, wv[i], xv));
+            acc[i][j] = _mm512_add_ps(acc[i][j], _mm512_mul_ps(f, _mm512_set1_ps(table[i][j][g])));
+          }
+        }
+      }
+    }
+    store_tile<NR, NB>(acc, out, w.rows, r, b0);
+  }
+
+  template <int NR, int NB>
+  static DB_AVX512 void q8_tile_any(const Int8Matrix& w, const QuantizedInput& x, int r, int b0, float* out) {
+    if (w.group >= 64 && x.rows > 1) {
+      q8_tile_wide<NR, NB>(w, x, r, b0, out);
+    } else {
+      q8_tile<NR, NB>(w, x, r, b0, out);
+    }
+  }
+
   template <int NR>
   static DB_AVX512 void q8_tiles(const Int8Matrix& w, const QuantizedInput& x, int r, float* out) {
     for (int b0 = 0; b0 < x.rows; b0 += 4) {
       switch (x.rows - b0) {
         case 1:
-          q8_tile<NR, 1>(w, x, r, b0, out);
+          q8_tile_any<NR, 1>(w, x, r, b0, out);
           break;
         case 2:
-          q8_tile<NR, 2>(w, x, r, b0, out);
+          q8_tile_any<NR, 2>(w, x, r, b0, out);
           break;
         case 3:
-          q8_tile<NR, 3>(w, x, r, b0, out);
+          q8_tile_any<NR, 3>(w, x, r, b0, out);
           break;
         default:
-          q8_tile<NR, 4>(w, x, r, b0, out);
+          q8_tile_any<NR, 4>(w, x, r, b0, out);
           break;
       }
     }
