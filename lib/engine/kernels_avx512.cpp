@@ -240,6 +240,44 @@ DB_AVX512 void axpy_avx512(float a, const float* x, float* y, int n) {
   }
 }
 
+// Four keys at a time, each with its own accumulator, reduced together (one tree for four
+// scores instead of one horizontal sum per key).
+DB_AVX512 void scores_avx512(const float* q, const float* k, std::size_t stride, int count, int n, float scale,
+                             float* out) {
+  const __m128 sv = _mm_set1_ps(scale);
+  int t = 0;
+  for (; t + 4 <= count; t += 4) {
+    const float* k0 = k + t * stride;
+    __m512 a[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
+    for (int i = 0; i < n; i += 16) {
+      const auto m = static_cast<__mmask16>(n - i >= 16 ? 0xFFFF : (1u << (n - i)) - 1);
+      const __m512 qv = _mm512_maskz_loadu_ps(m, q + i);
+      for (int j = 0; j < 4; ++j) a[j] = _mm512_fmadd_ps(qv, _mm512_maskz_loadu_ps(m, k0 + j * stride + i), a[j]);
+    }
+    _mm_storeu_ps(out + t, _mm_mul_ps(Kernels::reduce4(a[0], a[1], a[2], a[3]), sv));
+  }
+  for (; t < count; ++t) out[t] = dot_avx512(q, k + t * stride, n) * scale;
+}
+
+// The output stays in registers across all keys, 64 floats (4 vectors) at a time.
+DB_AVX512 void mix_avx512(const float* a, const float* v, std::size_t stride, int count, int n, float* out) {
+  for (int i0 = 0; i0 < n; i0 += 64) {
+    __mmask16 m[4];
+    __m512 acc[4];
+    for (int j = 0; j < 4; ++j) {
+      const int left = n - i0 - 16 * j;
+      m[j] = static_cast<__mmask16>(left >= 16 ? 0xFFFF : left <= 0 ? 0 : (1u << left) - 1);
+      acc[j] = _mm512_setzero_ps();
+    }
+    for (int t = 0; t < count; ++t) {
+      const __m512 av = _mm512_set1_ps(a[t]);
+      const float* vt = v + t * stride + i0;
+      for (int j = 0; j < 4; ++j) acc[j] = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(m[j], vt + 16 * j), acc[j]);
+    }
+    for (int j = 0; j < 4; ++j) _mm512_mask_storeu_ps(out + i0 + 16 * j, m[j], acc[j]);
+  }
+}
+
 void f32_rows_avx512(const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1) {
   f32_rows_blocked<Kernels>(w, x, out, r0, r1);
 }

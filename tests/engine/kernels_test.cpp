@@ -116,6 +116,34 @@ TEST_CASE("vector helpers agree with plain loops") {
   }
 }
 
+TEST_CASE("attention scores and mix agree with plain loops") {
+  // Head sizes around the vector widths (16 floats, 64 per mix block), key counts around the blocks of 4.
+  for (int n : {8, 48, 64, 75, 130}) {
+    for (int count : {1, 3, 4, 9}) {
+      const std::size_t stride = n + 5;  // keys of other heads lie between positions
+      auto q = random_vector(n, 20), kv = random_vector(stride * count, 21), a = random_vector(count, 22);
+      for (Isa isa : testing::runnable_isas()) {
+        INFO("isa " << to_string(isa) << " n " << n << " count " << count);
+        const VectorOps ops = vector_ops(isa);
+        std::vector<float> scores(count), mixed(n + 1, 7.0f);
+        ops.scores(q.data(), kv.data(), stride, count, n, 0.5f, scores.data());
+        ops.mix(a.data(), kv.data(), stride, count, n, mixed.data());
+        for (int t = 0; t < count; ++t) {
+          double exact = 0;
+          for (int i = 0; i < n; ++i) exact += static_cast<double>(q[i]) * kv[t * stride + i];
+          CHECK(scores[t] == Approx(0.5 * exact).epsilon(1e-5).margin(1e-5));
+        }
+        for (int i = 0; i < n; ++i) {
+          double exact = 0;
+          for (int t = 0; t < count; ++t) exact += static_cast<double>(a[t]) * kv[t * stride + i];
+          CHECK(mixed[i] == Approx(exact).epsilon(1e-5).margin(1e-5));
+        }
+        CHECK(mixed[n] == 7.0f);  // nothing written past n
+      }
+    }
+  }
+}
+
 TEST_CASE("quantization error stays within half a step") {
   auto v = random_vector(128, 12);
   std::vector<std::int8_t> q(128);
