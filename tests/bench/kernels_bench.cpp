@@ -98,10 +98,11 @@ void BM_AttentionDot(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 512);
 }
 
-// 768 x 768 (a base attention projection) and 2048 x 768 (a base FFN matrix); batch 1, 4, 8.
+// 768 x 768 (a base attention projection), 2048 x 768 (a base FFN matrix) and 768 x 288 (a tiny FFN matrix,
+// group 32); batch 1, 4, 8.
 void matmul_args(benchmark::internal::Benchmark* b) {
   for (int isa : {0, 1, 2}) {
-    for (auto [rows, cols] : {std::pair{768, 768}, std::pair{2048, 768}}) {
+    for (auto [rows, cols] : {std::pair{768, 768}, std::pair{2048, 768}, std::pair{768, 288}}) {
       for (int batch : {1, 4, 8}) b->Args({isa, rows, cols, batch});
     }
   }
