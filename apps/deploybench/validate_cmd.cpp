@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "commands.h"
+#include "compare/gate.h"
 #include "exit_codes.h"
 #include "scenario/filter.h"
 #include "scenario/loader.h"
@@ -25,6 +26,12 @@ int run_validate(const ValidateOptions& options) {
   if (!plan) {
     for (const auto& d : diagnostics) fmt::print(stderr, "{}\n", scenario::format_diagnostic(d));
     fmt::print(stderr, "error: {}\n", plan.error().message);
+    return code(ExitCode::InvalidScenario);
+  }
+  // The SLO grammar lives in compare/ (same layer as scenario/), so it is checked here.
+  if (auto t = compare::parse_thresholds(plan->slo); !t) {
+    fmt::print(stderr, "{}: slo: {}{}\n", options.file, t.error().message,
+               t.error().hint.empty() ? "" : " (" + t.error().hint + ")");
     return code(ExitCode::InvalidScenario);
   }
   if (!options.only.empty()) {

@@ -162,6 +162,7 @@ Result<RunOutcome> run_plan(const scenario::RunPlan& plan, const RunnerOptions& 
     while (end < plan.cells.size() && plan.cells[end].deployment_key == plan.cells[i].deployment_key) ++end;
     Deployment d = deploy_group(plan.cells[i], options, run_id, out.run_dir, targets, load, stop);
     std::string stopped_sweep;  // sweep group whose remaining steps are skipped
+    std::string best_level;     // highest sweep level so far that met its stop SLO
     for (std::size_t c = i; c < end && !stop; ++c) {
       const scenario::Cell& cell = plan.cells[c];
       if (cell.sweep && cell.sweep->group == stopped_sweep) {
@@ -173,8 +174,15 @@ Result<RunOutcome> run_plan(const scenario::RunPlan& plan, const RunnerOptions& 
       result::CellResult r = run_cell(cell, d, options, load, stop);
       if (auto why = sweep_stop_reason(cell, r)) {
         stopped_sweep = cell.sweep->group;
-        log_line(options, fmt::format("sweep {}: stopping after step {} of {}: {}", cell.sweep->group,
-                                      cell.sweep->index + 1, cell.sweep->count, *why));
+        log_line(options, fmt::format("sweep {}: stopping after step {} of {}: {}; highest level meeting the SLO: {}",
+                                      cell.sweep->group, cell.sweep->index + 1, cell.sweep->count, *why,
+                                      best_level.empty() ? "none" : best_level));
+      } else if (cell.sweep) {
+        const auto rate = cell.axes.find("rate");
+        best_level = rate != cell.axes.end() ? "rate " + rate->second : cell.id;
+        if (cell.sweep->index + 1 == cell.sweep->count)
+          log_line(options, fmt::format("sweep {}: every step met the SLO; highest level: {}", cell.sweep->group,
+                                        best_level));
       }
       if (!r.error.empty()) ++out.failed_cells;
       if (auto s = sink.add(r); !s.ok()) {

@@ -1,18 +1,10 @@
 #include <catch2/catch.hpp>
 
 #include "runner/resource_sampler.h"
-
-
-namespace {
-deploybench::target::ResourceSample sample(double cpu_seconds, std::uint64_t rss_bytes) {
-  deploybench::target::ResourceSample s;
-  s.cpu_seconds = cpu_seconds;
-  s.rss_bytes = rss_bytes;
-  return s;
-}
-}  // namespace
+#include "runner/sample_util.h"
 
 using namespace deploybench;
+using deploybench::testing::sample;
 
 TEST_CASE("cumulative CPU samples become cores per interval", "[runner][resources]") {
   using S = target::ResourceSample;

@@ -6,18 +6,10 @@
 
 #include "result/result_json.h"
 #include "runner/runner.h"
-
-
-namespace {
-deploybench::target::ResourceSample sample(double cpu_seconds, std::uint64_t rss_bytes) {
-  deploybench::target::ResourceSample s;
-  s.cpu_seconds = cpu_seconds;
-  s.rss_bytes = rss_bytes;
-  return s;
-}
-}  // namespace
+#include "runner/sample_util.h"
 
 using namespace deploybench;
+using deploybench::testing::sample;
 namespace fs = std::filesystem;
 
 namespace {

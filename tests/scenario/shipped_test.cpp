@@ -112,8 +112,8 @@ TEST_CASE("capacity-sweep: five geometric rate steps, then a concurrency ladder"
 
 TEST_CASE("ci-gate: short repetitions and a gate whose baseline CI can override", "[scenario][shipped]") {
   const RunPlan plan = shipped("ci-gate");
-  CHECK(plan.cells.size() == 3);
-  CHECK(plan.deployments == 3);
+  CHECK(plan.cells.size() == 5);
+  CHECK(plan.deployments == 5);
   CHECK(plan.estimated_duration < std::chrono::minutes(1));
   REQUIRE(plan.gate.has_value());
   CHECK(plan.gate->baseline == (kSourceDir / "results/baselines/ci-gate.json").lexically_normal());
