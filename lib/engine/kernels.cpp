@@ -95,11 +95,13 @@ void matmul(ThreadPool& pool, Isa isa, std::span<const MatJob<Int8Matrix>> jobs,
 VectorOps vector_ops(Isa isa) {
   switch (isa) {
     case Isa::Avx512Vnni:
-      return {detail::dot_avx512, detail::axpy_avx512};
+      return {detail::dot_avx512, detail::axpy_avx512, detail::scores_avx512, detail::mix_avx512};
     case Isa::Avx2:
-      return {detail::dot_avx2, detail::axpy_avx2};
+      return {detail::dot_avx2, detail::axpy_avx2, detail::scores_by_dot<detail::dot_avx2>,
+              detail::mix_by_axpy<detail::axpy_avx2>};
     default:
-      return {detail::dot_portable, detail::axpy_portable};
+      return {detail::dot_portable, detail::axpy_portable, detail::scores_by_dot<detail::dot_portable>,
+              detail::mix_by_axpy<detail::axpy_portable>};
   }
 }
 

@@ -8,6 +8,7 @@
 // them to float, multiplies by (weight scale * input scale) of the chunk's
 // group and adds them into 16 float lanes (even chunks into lanes 0-7, odd
 // chunks into 8-15), then reduces the lanes in one fixed tree.
+#include <cstddef>
 #include <span>
 #include <string_view>
 
@@ -44,6 +45,11 @@ void matmul_rows(Isa isa, const Int8Matrix& w, const QuantizedInput& x, float* o
 struct VectorOps {
   float (*dot)(const float* a, const float* b, int n);
   void (*axpy)(float a, const float* x, float* y, int n);  // y += a * x
+  /// out[t] = dot(q, k + t * stride) * scale for t in [0, count): one head's attention scores
+  /// over `count` cached keys of n floats, `stride` floats apart.
+  void (*scores)(const float* q, const float* k, std::size_t stride, int count, int n, float scale, float* out);
+  /// out = sum over t in [0, count) of a[t] * (v + t * stride), n floats (out is overwritten).
+  void (*mix)(const float* a, const float* v, std::size_t stride, int count, int n, float* out);
 };
 VectorOps vector_ops(Isa isa);
 

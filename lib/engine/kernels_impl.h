@@ -24,6 +24,19 @@ float dot_avx2(const float* a, const float* b, int n);
 void axpy_avx2(float a, const float* x, float* y, int n);
 float dot_avx512(const float* a, const float* b, int n);
 void axpy_avx512(float a, const float* x, float* y, int n);
+void scores_avx512(const float* q, const float* k, std::size_t stride, int count, int n, float scale, float* out);
+void mix_avx512(const float* a, const float* v, std::size_t stride, int count, int n, float* out);
+
+/// VectorOps::scores and ::mix composed from a path's dot and axpy (paths without their own).
+template <float (*Dot)(const float*, const float*, int)>
+void scores_by_dot(const float* q, const float* k, std::size_t stride, int count, int n, float scale, float* out) {
+  for (int t = 0; t < count; ++t) out[t] = Dot(q, k + t * stride, n) * scale;
+}
+template <void (*Axpy)(float, const float*, float*, int)>
+void mix_by_axpy(const float* a, const float* v, std::size_t stride, int count, int n, float* out) {
+  for (int i = 0; i < n; ++i) out[i] = 0.0f;
+  for (int t = 0; t < count; ++t) Axpy(a[t], v + t * stride, out, n);
+}
 
 /// The scale of 32-value chunk `chunk` of a row: weight group scale times input
 /// group scale.

@@ -215,11 +215,10 @@ void Transformer<Matrix>::attend(int l, const Step& row, const float* q, float* 
   const int hs = c.head_size(), kv_head = h / (c.n_heads / c.n_kv_heads);
   const float* qh = q + h * hs;
   const float inv_sqrt = 1.0f / std::sqrt(static_cast<float>(hs));
-  for (int t = 0; t <= row.pos; ++t) att[t] = vec_.dot(qh, key_at(l, row.slot, t) + kv_head * hs, hs) * inv_sqrt;
+  const auto stride = static_cast<std::size_t>(c.kv_dim());  // floats between positions in the cache
+  vec_.scores(qh, key_at(l, row.slot, 0) + kv_head * hs, stride, row.pos + 1, hs, inv_sqrt, att);
   softmax(att, row.pos + 1);
-  float* oh = out + h * hs;
-  std::fill(oh, oh + hs, 0.0f);
-  for (int t = 0; t <= row.pos; ++t) vec_.axpy(att[t], value_at(l, row.slot, t) + kv_head * hs, oh, hs);
+  vec_.mix(att, value_at(l, row.slot, 0) + kv_head * hs, stride, row.pos + 1, hs, out + h * hs);
 }
 
 template <typename Matrix>

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/rng.h"
+#include "engine/arena.h"
 #include "engine/kernels.h"
 #include "engine/quantize.h"
 
@@ -97,10 +98,11 @@ void BM_AttentionDot(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 512);
 }
 
-// 768 x 768 (a base attention projection) and 2048 x 768 (a base FFN matrix); batch 1, 4, 8.
+// 768 x 768 (a base attention projection), 2048 x 768 (a base FFN matrix) and 768 x 288 (a tiny FFN matrix,
+// group 32); batch 1, 4, 8.
 void matmul_args(benchmark::internal::Benchmark* b) {
   for (int isa : {0, 1, 2}) {
-    for (auto [rows, cols] : {std::pair{768, 768}, std::pair{2048, 768}}) {
+    for (auto [rows, cols] : {std::pair{768, 768}, std::pair{2048, 768}, std::pair{768, 288}}) {
       for (int batch : {1, 4, 8}) b->Args({isa, rows, cols, batch});
     }
   }
@@ -112,4 +114,40 @@ BENCHMARK(BM_MatmulFp32)->Apply(matmul_args);
 BENCHMARK(BM_QuantizeInput)->Arg(1)->Arg(64);
 BENCHMARK(BM_AttentionDot)->DenseRange(0, 2);
 
+}  // namespace
+
+namespace {
+// Int8 matmul streaming from DRAM: one 65536 x 768 matrix (50 MB, larger than
+// the L3), as decode streams every layer's weights. Values come from a cheap
+// hash: the kernel's speed does not depend on them. Args: isa, batch. Counter:
+// weight bytes per second.
+void BM_MatmulInt8Dram(benchmark::State& state) {
+  const auto isa = static_cast<Isa>(state.range(0));
+  const int rows = 65536, cols = 768, group = 64, batch = static_cast<int>(state.range(1));
+  if (!runnable(isa)) {
+    state.SkipWithError("ISA not supported on this CPU");
+    return;
+  }
+  // Huge-page memory like the model's weights (4 KiB pages would add TLB misses
+  // the model has not).
+  const std::size_t n = static_cast<std::size_t>(rows) * cols;
+  Arena arena;
+  auto* q = arena.allocate<std::int8_t>(n);
+  auto* s = arena.allocate<float>(n / group);
+  for (std::size_t i = 0; i < n; ++i) q[i] = static_cast<std::int8_t>((i * 2654435761u) >> 24);
+  for (std::size_t i = 0; i < n / group; ++i) s[i] = 0.01f;
+  const auto xf = random_values(static_cast<std::size_t>(batch) * cols);
+  QuantizedInput x;
+  quantize_input(xf.data(), batch, cols, group, x);
+  std::vector<float> out(static_cast<std::size_t>(batch) * rows);
+  const Int8Matrix w{q, s, rows, cols, group};
+  for (auto _ : state) {
+    matmul_rows(isa, w, x, out.data(), 0, rows);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetLabel(std::string(to_string(isa)));
+  state.counters["weight_B/s"] =
+      benchmark::Counter(static_cast<double>(n + 4 * (n / group)), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_MatmulInt8Dram)->Args({2, 1})->Args({2, 8})->Args({1, 1})->ArgNames({"isa", "batch"});
 }  // namespace

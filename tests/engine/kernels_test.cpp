@@ -21,7 +21,7 @@ std::vector<float> random_vector(std::size_t n, std::uint64_t seed) {
 }  // namespace
 
 TEST_CASE("int8 matmul gives bit-identical results on every ISA path") {
-  for (int cols : {32, 64, 96, 288, 768}) {
+  for (int cols : {32, 64, 96, 288, 768, 1088}) {  // 1088 = 17 groups of 64: more than one 16-group block
     for (int group : {32, 64}) {
       if (cols % group != 0) continue;
       const int rows = 37;
@@ -113,6 +113,34 @@ TEST_CASE("vector helpers agree with plain loops") {
     auto y = b;
     ops.axpy(0.5f, a.data(), y.data(), 75);
     for (int i = 0; i < 75; ++i) CHECK(y[i] == Approx(b[i] + 0.5f * a[i]));
+  }
+}
+
+TEST_CASE("attention scores and mix agree with plain loops") {
+  // Head sizes around the vector widths (16 floats, 64 per mix block), key counts around the blocks of 4.
+  for (int n : {8, 48, 64, 75, 130}) {
+    for (int count : {1, 3, 4, 9}) {
+      const std::size_t stride = n + 5;  // keys of other heads lie between positions
+      auto q = random_vector(n, 20), kv = random_vector(stride * count, 21), a = random_vector(count, 22);
+      for (Isa isa : testing::runnable_isas()) {
+        INFO("isa " << to_string(isa) << " n " << n << " count " << count);
+        const VectorOps ops = vector_ops(isa);
+        std::vector<float> scores(count), mixed(n + 1, 7.0f);
+        ops.scores(q.data(), kv.data(), stride, count, n, 0.5f, scores.data());
+        ops.mix(a.data(), kv.data(), stride, count, n, mixed.data());
+        for (int t = 0; t < count; ++t) {
+          double exact = 0;
+          for (int i = 0; i < n; ++i) exact += static_cast<double>(q[i]) * kv[t * stride + i];
+          CHECK(scores[t] == Approx(0.5 * exact).epsilon(1e-5).margin(1e-5));
+        }
+        for (int i = 0; i < n; ++i) {
+          double exact = 0;
+          for (int t = 0; t < count; ++t) exact += static_cast<double>(a[t]) * kv[t * stride + i];
+          CHECK(mixed[i] == Approx(exact).epsilon(1e-5).margin(1e-5));
+        }
+        CHECK(mixed[n] == 7.0f);  // nothing written past n
+      }
+    }
   }
 }
 
