@@ -5,8 +5,6 @@
 #include <fmt/core.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <csignal>
 #include <cstdlib>
 #include <memory>
 #include <optional>
@@ -18,6 +16,7 @@
 #include "terminal_progress.h"
 #include "loadgen/load_generator.h"
 #include "loadgen/summary_json.h"
+#include "runner/interrupt.h"
 
 namespace deploybench::cli {
 namespace {
@@ -37,9 +36,6 @@ struct ProbeOptions {
   bool json = false, quiet = false;
 };
 
-// Set by SIGINT/SIGTERM during a probe; the one piece of global state a signal handler needs.
-std::atomic<bool> g_interrupted{false};
-extern "C" void on_signal(int) { g_interrupted.store(true); }
 
 Result<loadgen::LoadConfig> load_config(const ProbeOptions& o) {
   loadgen::LoadConfig l;
@@ -137,15 +133,14 @@ int run_probe(const ProbeOptions& o) {
   run.http_get = o.http_get;
   run.threads = o.threads;
   run.records_jsonl = o.records;
-  run.cancel = &g_interrupted;
   TerminalProgress progress;
   if (!o.quiet && isatty(STDOUT_FILENO) && isatty(STDERR_FILENO)) run.progress = &progress;
-  g_interrupted.store(false);
-  auto previous_int = std::signal(SIGINT, on_signal);
-  auto previous_term = std::signal(SIGTERM, on_signal);
-  auto result = loadgen::run_load(endpoint, workload, *load, run);
-  std::signal(SIGINT, previous_int);
-  std::signal(SIGTERM, previous_term);
+  Result<loadgen::LoadResult> result = make_error(ErrorCode::Failed, "not run");
+  {
+    runner::InterruptGuard guard;  // Ctrl-C / SIGTERM stop the load; `run` uses the same guard
+    run.cancel = &runner::InterruptGuard::flag();
+    result = loadgen::run_load(endpoint, workload, *load, run);
+  }
   if (!result) {
     fmt::print(stderr, "deploybench probe: {}\n", result.error().message);
     if (!result.error().hint.empty()) fmt::print(stderr, "  hint: {}\n", result.error().hint);

@@ -13,7 +13,7 @@ void on_signal(int sig) {  // internal linkage: a plain function is a valid hand
   if (g_interrupted.load(std::memory_order_relaxed)) _exit(128 + sig);  // second signal: leave now
   g_signal = sig;
   g_interrupted.store(true, std::memory_order_relaxed);
-  static const char kMsg[] = "\ndeploybench: interrupted, tearing down targets (press Ctrl-C again to exit now)\n";
+  static const char kMsg[] = "\ndeploybench: interrupted, stopping (press Ctrl-C again to exit now)\n";
   [[maybe_unused]] auto n = ::write(STDERR_FILENO, kMsg, sizeof kMsg - 1);
 }
 }  // namespace

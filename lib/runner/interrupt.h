@@ -1,5 +1,5 @@
 #pragma once
-// Ctrl-C / SIGTERM handling for `deploybench run`: the first signal sets a flag that the runner
+// Ctrl-C / SIGTERM handling for `deploybench run` and `probe`: the first signal sets a flag that the runner
 // polls (between cells, and the load generator through its stop flag) so every deployed target
 // is torn down before exit; a second signal exits at once.
 #include <atomic>
