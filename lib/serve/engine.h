@@ -20,6 +20,7 @@ struct EngineInfo {
   /// prefill() accepts start > 0, so a long prompt can be prefilled in chunks between decode
   /// steps. False: every prompt is prefilled in one call from position 0.
   bool chunked_prefill = false;
+  int threads = 1;  // compute threads (cores) a decode step keeps busy
 };
 
 struct SamplingOptions {

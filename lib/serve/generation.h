@@ -2,9 +2,18 @@
 // One request's generation as seen from both sides: the scheduler thread pushes events, the
 // connection thread waits for them. Cancelling (client gone) is a flag the scheduler reads at
 // its next step.
+//
+// Waking a blocked thread costs the waker a cross-CPU interrupt, and here the waker is the
+// scheduler thread, whose CPU time is the decode loop's (on a 2-vCPU VM that costs a few
+// percent of decode speed at one wake per token). So a client with a spare core (PollSlots)
+// learns the token cadence and sleeps until just before the next token is due, then polls
+// for it: the scheduler's push then finds nobody blocked and makes no system call. A token
+// that does not come within half a gap of when it was due falls back to a blocking wait.
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -44,21 +53,55 @@ struct FailEvent {
 };
 using GenerationEvent = std::variant<TokenEvent, FinishEvent, FailEvent>;
 
+/// How many clients may poll for their tokens at once: one per core the engine leaves free
+/// (polling on the engine's cores would take time from the decode it waits for).
+class PollSlots {
+ public:
+  explicit PollSlots(int slots) : free_(slots) {}
+  bool try_acquire();
+  void release() { free_.fetch_add(1, std::memory_order_relaxed); }
+
+ private:
+  std::atomic<int> free_;
+};
+
 class Generation {
  public:
+  /// `slots`: may be null (always block).
+  explicit Generation(std::shared_ptr<PollSlots> slots = nullptr) : slots_(std::move(slots)) {}
+  ~Generation();
+  Generation(const Generation&) = delete;
+  Generation& operator=(const Generation&) = delete;
+
   /// Scheduler side. Thread-safe.
   void push(GenerationEvent event);
-  /// Client side: moves all queued events to `out`, waiting up to `timeout` for at least one.
-  /// Returns false when none arrived in time.
+  /// Client side (one thread): moves all queued events to `out`, waiting up to `timeout` for
+  /// at least one. Returns false when none arrived in time.
   bool wait(std::vector<GenerationEvent>& out, Nanos timeout);
   void cancel() { cancelled_.store(true, std::memory_order_relaxed); }
   bool cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
+  /// Client side: waits that found nothing and blocked until the scheduler woke them.
+  int blocked_waits() const { return blocked_waits_; }
 
  private:
+  /// Sleeps until shortly before the next token is due, then polls until it arrives or is
+  /// half a gap late. Returns at once while the cadence is unknown.
+  void await_due(TimePoint deadline);
+  void note_arrival(std::uint64_t pushed, std::int64_t last_push_ns, bool done);
+
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<GenerationEvent> events_;
   std::atomic<bool> cancelled_{false};
+  std::atomic<std::uint64_t> pushed_{0};       // events pushed so far
+  std::atomic<std::int64_t> last_push_ns_{0};  // steady clock of the latest push
+  // Client side only.
+  std::shared_ptr<PollSlots> slots_;
+  bool polling_ = false;  // holds one of slots_
+  std::uint64_t taken_ = 0;
+  std::int64_t taken_push_ns_ = 0;  // push time of the latest event taken
+  Nanos gap_{0};                    // between the two latest tokens, when taken one by one
+  int blocked_waits_ = 0;
 };
 
 }  // namespace deploybench::serve

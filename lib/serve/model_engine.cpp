@@ -26,6 +26,7 @@ class ModelEngine final : public Engine {
     info_.synthetic = model_->synthetic();
     info_.max_sequences = model_->max_sequences();
     info_.context_length = model_->config().seq_len;
+    info_.threads = model_->threads();
   }
   const EngineInfo& info() const override { return info_; }
   std::vector<int> encode(std::string_view text, bool bos) const override { return tokenizer_->encode(text, bos); }

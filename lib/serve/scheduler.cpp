@@ -44,6 +44,9 @@ Scheduler::Scheduler(Engine& engine, SchedulerOptions options, ServeMetrics& met
   options_.max_batch = std::clamp(options_.max_batch, 1, engine_.info().max_sequences);
   slot_busy_.assign(static_cast<std::size_t>(options_.max_batch), false);
   metrics_.set_max_batch(options_.max_batch);
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  const int pollers = options_.client_pollers >= 0 ? options_.client_pollers : cores - engine_.info().threads;
+  poll_slots_ = std::make_shared<PollSlots>(std::max(0, pollers));
 }
 
 Scheduler::~Scheduler() { stop(); }
@@ -70,7 +73,7 @@ int Scheduler::queue_depth() const {
 }
 
 Result<std::shared_ptr<Generation>> Scheduler::submit(GenerationRequest request) {
-  auto generation = std::make_shared<Generation>();
+  auto generation = std::make_shared<Generation>(poll_slots_);
   {
     std::lock_guard lock(mu_);
     if (stopping_) return make_error(ErrorCode::Failed, "server is shutting down");

@@ -25,6 +25,9 @@ struct SchedulerOptions {
   /// Prompt tokens prefilled per iteration while other sequences are decoding (engines with
   /// EngineInfo::chunked_prefill); with nothing running the whole prompt goes in one call.
   int prefill_chunk = 64;
+  /// Clients that may poll for their next token instead of being woken (see generation.h);
+  /// -1: one per core the engine's threads leave free.
+  int client_pollers = -1;
 };
 
 class Scheduler {
@@ -76,6 +79,7 @@ class Scheduler {
   std::vector<Engine::Step> steps_;
   std::vector<bool> slot_busy_;
   std::vector<float> scratch_;  // logits copy when end-of-sequence is suppressed
+  std::shared_ptr<PollSlots> poll_slots_;
 };
 
 }  // namespace deploybench::serve
