@@ -19,6 +19,7 @@ struct OverheadFlags {
   int batch = 1;
   int tokens = 128;
   int repetitions = 5;
+  int client_pollers = -1;
   bool json = false;
   bool verbose = false;
 };
@@ -37,6 +38,7 @@ int run_overhead(const OverheadFlags& f) {
   o.model.max_sequences = f.batch;
   o.tokens = f.tokens;
   o.repetitions = f.repetitions;
+  o.client_pollers = f.client_pollers;
   auto r = serve::measure_serving_overhead(o);
   if (!r) {
     fmt::print(stderr, "refbot overhead: {}\n", r.error().message);
@@ -90,6 +92,7 @@ void setup_overhead(CLI::App& app, int& exit_code) {
   sub->add_option("--tokens", f->tokens, "Generated tokens per sequence")->capture_default_str();
   sub->add_option("--repetitions", f->repetitions, "Pairs of runs (one in-process, one through HTTP)")
       ->capture_default_str();
+  sub->add_option("--client-pollers", f->client_pollers, "As refbot serve --client-pollers")->capture_default_str();
   sub->add_flag("--json", f->json, "Print JSON instead of a table");
   sub->add_flag("--verbose", f->verbose, "Also print every pair of runs");
   sub->callback([f, &exit_code] { exit_code = run_overhead(*f); });

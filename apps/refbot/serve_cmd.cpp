@@ -18,6 +18,7 @@ namespace {
 struct ServeFlags {
   ModelFlags model;
   int max_queue = 64;
+  int client_pollers = -1;
   int max_connections = 64;
   std::string host = "127.0.0.1";
   int port = 8080;
@@ -61,7 +62,10 @@ Result<serve::ServerOptions> to_options(const ServeFlags& f) {
     if (const char* env = std::getenv("REFBOT_API_KEY")) o.service.api_key = env;
   o.scheduler.max_batch = f.model.max_batch;
   o.scheduler.max_queue = f.max_queue;
+  o.scheduler.client_pollers = f.client_pollers;
   if (f.max_queue < 0) return make_error(ErrorCode::InvalidArgument, "--max-queue must not be negative");
+  if (f.client_pollers < -1)
+    return make_error(ErrorCode::InvalidArgument, "--client-pollers must be -1 (automatic) or at least 0");
   if (f.max_connections < 1) return make_error(ErrorCode::InvalidArgument, "--max-connections must be at least 1");
   return o;
 }
@@ -125,6 +129,10 @@ void setup_serve(CLI::App& app, int& exit_code) {
   sub->add_option("--threads", m.threads, "Compute threads of the model")->capture_default_str();
   sub->add_option("--max-batch", m.max_batch, "Sequences decoded together (KV-cache slots)")->capture_default_str();
   sub->add_option("--max-queue", flags->max_queue, "Waiting requests beyond the batch; more get 429")
+      ->capture_default_str();
+  sub->add_option("--client-pollers", flags->client_pollers,
+                  "Streams that poll for their next token instead of being woken (-1: one per core the "
+                  "compute threads leave free; 0: always wake)")
       ->capture_default_str();
   sub->add_option("--max-connections", flags->max_connections, "Concurrent HTTP connections; more get 503")
       ->capture_default_str();

@@ -125,6 +125,7 @@ Result<OverheadResult> measure_serving_overhead(const OverheadOptions& options) 
   ServerOptions server_options;
   server_options.http.port = 0;
   server_options.scheduler.max_batch = result.batch;
+  server_options.scheduler.client_pollers = options.client_pollers;
   Server server(server_options, [&engine]() -> Result<std::unique_ptr<Engine>> {
     return std::unique_ptr<Engine>(std::make_unique<BorrowedEngine>(engine));
   });

@@ -16,6 +16,7 @@ struct OverheadOptions {
   engine::ModelOptions model;  // model.max_sequences is the batch
   int tokens = 128;            // generated per sequence (max_tokens = min_tokens)
   int repetitions = 5;         // pairs of runs
+  int client_pollers = -1;     // the server's SchedulerOptions::client_pollers
   std::string question = "What is continuous batching?";
 };
 
