@@ -48,6 +48,10 @@ std::string render_markdown(const result::ResultSet& results) {
   for (const auto& c : results.cells)
     for (const auto& reason : c.validity.reasons) notes += fmt::format("- `{}`: {}\n", cell_label(c), reason);
   if (!notes.empty()) out += fmt::format("\n### Validity warnings\n\n{}", notes);
+  std::string errors;
+  for (const auto& c : results.cells)
+    for (const auto& note : error_notes(c)) errors += fmt::format("- `{}`: {}\n", cell_label(c), note);
+  if (!errors.empty()) out += fmt::format("\n### Errors\n\n{}", errors);
   out += overhead_section(results);
   const Table life = lifecycle_table(results);
   if (!life.rows.empty()) out += fmt::format("\n### Lifecycle\n\n{}", md_table(life.headers, life.numeric, life.rows));

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "result/cell_key.h"
@@ -62,6 +63,28 @@ Table make_summary_table(const result::ResultSet& results) {
                       c.validity.valid ? "yes" : "NO"});
   }
   return t;
+}
+
+std::vector<std::string> error_notes(const result::CellResult& cell) {
+  constexpr std::size_t kMaxBody = 160;
+  std::vector<std::pair<std::string, std::uint64_t>> kinds(cell.metrics.errors_by_kind.begin(),
+                                                           cell.metrics.errors_by_kind.end());
+  std::stable_sort(kinds.begin(), kinds.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::vector<std::string> out;
+  for (const auto& [kind, count] : kinds) {
+    if (count == 0) continue;
+    std::string line = fmt::format("{} x {}", count, kind);
+    const auto ex = cell.error_examples.find(kind);
+    if (ex != cell.error_examples.end() && !ex->second.empty()) {
+      std::string body = ex->second;
+      std::replace_if(
+          body.begin(), body.end(), [](char ch) { return ch == '\n' || ch == '\r' || ch == '\t'; }, ' ');
+      if (body.size() > kMaxBody) body = body.substr(0, kMaxBody) + "...";
+      line += ": first response: " + body;
+    }
+    out.push_back(std::move(line));
+  }
+  return out;
 }
 
 }  // namespace deploybench::report

@@ -28,4 +28,8 @@ std::string format_percent_change(double fraction);
 /// plus " #N" for repetitions after the first.
 std::string cell_label(const result::CellResult& cell);
 
+/// One line per error kind of a cell, most frequent first: "12 x http_400: first response: {...}"
+/// (the body shortened to ~160 characters, on one line). Empty when the cell had no errors.
+std::vector<std::string> error_notes(const result::CellResult& cell);
+
 }  // namespace deploybench::report

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "report/report.h"
+#include "report/table.h"
 #include "result/golden.h"
 #include "result/sample_results.h"
 
@@ -33,6 +34,21 @@ TEST_CASE("a failed cell renders its error instead of numbers", "[report]") {
   CHECK(text.find("failed: deploy failed: podman exited with status 125") != std::string::npos);
   const auto md = report::render(results, report::Format::Markdown);
   CHECK(md.find("podman exited") != std::string::npos);
+}
+
+TEST_CASE("errors are listed per kind with the server's first answer on one line", "[report]") {
+  auto cell = testing::sample_results().cells[1];
+  cell.metrics.errors_by_kind["connect"] = 3;
+  cell.error_examples["connect"] = "";
+  cell.error_examples["http_429"] += std::string(300, 'x');
+  const auto notes = report::error_notes(cell);
+  REQUIRE(notes.size() == 2);
+  CHECK(notes[0] == "3 x connect");  // most frequent first; no body for a connect error
+  CHECK(notes[1].rfind("1 x http_429: first response: {\"error\": {\"message\": \"queue full\",  \"type\"", 0) == 0);
+  CHECK(notes[1].find('\n') == std::string::npos);
+  CHECK(notes[1].size() < 250);  // the body is shortened
+  CHECK(notes[1].substr(notes[1].size() - 3) == "...");
+  CHECK(report::error_notes(testing::sample_results().cells[0]).empty());
 }
 
 TEST_CASE("parse_format knows every format and suggests near misses", "[report]") {

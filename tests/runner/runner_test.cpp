@@ -1,11 +1,13 @@
 // The runner's orchestration with fakes at its seams: lifecycle order (deploy once per group,
 // teardown always, also after a failed deploy), results written after every cell.
-#include <catch2/catch.hpp>
-#include <filesystem>
+#include "runner/runner.h"
+
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
+#include <filesystem>
+
 #include "result/result_json.h"
-#include "runner/runner.h"
 #include "runner/sample_util.h"
 
 using namespace deploybench;
@@ -66,6 +68,11 @@ class FakeLoad final : public runner::LoadDriver {
     out.metrics.requests = out.metrics.completed = 10;
     out.metrics.ttft.count = 10;
     out.metrics.ttft.p50 = std::chrono::milliseconds{5};
+    if (cl.concurrency == 4) {
+      out.metrics.requests = 11;
+      out.metrics.errors = out.metrics.errors_by_kind["http_400"] = 1;
+      out.error_examples["http_400"] = R"({"error": {"message": "prompt too long"}})";
+    }
     return out;
   }
 
@@ -109,8 +116,8 @@ TEST_CASE("each group is deployed once and always torn down", "[runner]") {
   auto out = runner::run_plan(plan, options, factory, load, stop);
   REQUIRE(out.ok());
 
-  const Log expected{"make a",      "deploy a",        "load c1",    "load c4", "teardown a", "make broken",
-                     "deploy broken", "teardown broken", "make b", "deploy b", "load c2",    "teardown b"};
+  const Log expected{"make a",        "deploy a",        "load c1", "load c4",  "teardown a", "make broken",
+                     "deploy broken", "teardown broken", "make b",  "deploy b", "load c2",    "teardown b"};
   CHECK(log == expected);
   CHECK(cells_on_disk == std::vector<std::size_t>{1, 2, 3, 4});
   CHECK(out->failed_cells == 1);
@@ -120,6 +127,10 @@ TEST_CASE("each group is deployed once and always torn down", "[runner]") {
   CHECK(out->results.cells[0].metrics.completed == 10);
   CHECK(out->results.cells[0].target.details.at("binary_sha256") == "abc");
   CHECK(out->results.cells[0].metrics.target_cpu_seconds > 0);
+  // The server's answer to a failed request reaches the results file.
+  auto on_disk = result::load_results((dir / "r1" / "results.json").string());
+  REQUIRE(on_disk.ok());
+  CHECK(on_disk->cells[1].error_examples.at("http_400").find("prompt too long") != std::string::npos);
   CHECK(out->results.manifest.status == "failed");
   fs::remove_all(dir);
 }
