@@ -7,7 +7,12 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+#include <fmt/format.h>
+
+#include <algorithm>
+
 #include "result/result_json.h"
+#include "scenario/loader.h"
 #include "runner/sample_util.h"
 
 using namespace deploybench;
@@ -62,12 +67,20 @@ class FakeLoad final : public runner::LoadDriver {
   explicit FakeLoad(Log& log) : log_(log) {}
   Result<runner::LoadOutcome> run(const Endpoint&, const loadgen::WorkloadConfig&, const loadgen::LoadConfig& load,
                                   const std::atomic<bool>&) override {
-    const auto& cl = std::get<loadgen::ClosedLoop>(load.pattern);
-    log_.push_back("load c" + std::to_string(cl.concurrency));
     runner::LoadOutcome out;
     out.metrics.requests = out.metrics.completed = 10;
     out.metrics.ttft.count = 10;
-    out.metrics.ttft.p50 = std::chrono::milliseconds{5};
+    out.metrics.ttft.p50 = out.metrics.ttft.p95 = std::chrono::milliseconds{5};
+    if (const auto* open = std::get_if<loadgen::OpenLoop>(&load.pattern)) {
+      // A target that keeps p95 TTFT low up to 6 req/s and breaks above.
+      log_.push_back(fmt::format("load {:g}/s", open->rate_per_s));
+      out.metrics.ttft.p95 = std::chrono::milliseconds{open->rate_per_s > 6 ? 900 : 100};
+      out.metrics.requests_per_s = open->rate_per_s;
+      return out;
+    }
+    const auto& cl = std::get<loadgen::ClosedLoop>(load.pattern);
+    log_.push_back("load c" + std::to_string(cl.concurrency));
+    out.metrics.requests_per_s = 2.0 * std::min(cl.concurrency, 4);  // saturates at 8 req/s
     if (cl.concurrency == 4) {
       out.metrics.requests = 11;
       out.metrics.errors = out.metrics.errors_by_kind["http_400"] = 1;
@@ -90,6 +103,15 @@ scenario::Cell cell(const std::string& target, int concurrency) {
   return c;
 }
 
+/// Options for a fake run into `dir`/`run_id`, without the cold-start requests.
+runner::RunnerOptions options_for(const fs::path& dir, const std::string& run_id) {
+  runner::RunnerOptions options;
+  options.out_dir = dir;
+  options.run_id = run_id;
+  options.measure_cold_start = false;
+  return options;
+}
+
 }  // namespace
 
 TEST_CASE("each group is deployed once and always torn down", "[runner]") {
@@ -102,10 +124,7 @@ TEST_CASE("each group is deployed once and always torn down", "[runner]") {
   FakeFactory factory(log);
   FakeLoad load(log);
   std::vector<std::size_t> cells_on_disk;
-  runner::RunnerOptions options;
-  options.out_dir = dir;
-  options.run_id = "r1";
-  options.measure_cold_start = false;
+  runner::RunnerOptions options = options_for(dir, "r1");
   options.sample_interval = std::chrono::milliseconds{1};
   options.on_cell = [&](const result::CellResult&) {
     auto on_disk = result::load_results((dir / "r1" / "results.json").string());
@@ -142,10 +161,7 @@ TEST_CASE("a stop request ends the run after tearing down", "[runner]") {
   Log log;
   FakeFactory factory(log);
   FakeLoad load(log);
-  runner::RunnerOptions options;
-  options.out_dir = dir;
-  options.run_id = "r";
-  options.measure_cold_start = false;
+  runner::RunnerOptions options = options_for(dir, "r");
   std::atomic<bool> stop{false};
   options.on_cell = [&](const result::CellResult&) { stop = true; };
   auto out = runner::run_plan(plan, options, factory, load, stop);
@@ -153,5 +169,43 @@ TEST_CASE("a stop request ends the run after tearing down", "[runner]") {
   CHECK(out->interrupted);
   CHECK(log == Log{"make a", "deploy a", "load c1", "teardown a"});
   CHECK(out->results.manifest.status == "interrupted");
+  fs::remove_all(dir);
+}
+
+TEST_CASE("sweeps: bounds first, rates filled in, stop at the first step missing the SLO", "[runner]") {
+  const fs::path dir = fs::temp_directory_path() / ("db_runner_sweep_" + std::to_string(::getpid()));
+  std::vector<Diagnostic> diagnostics;
+  auto plan = scenario::parse_plan(R"(name: sweeps
+slo: ["p95(ttft) < 500ms"]
+loads:
+  auto:
+    sweep: {kind: capacity, steps: 3, saturation: 16}
+  fixed:
+    sweep: {kind: capacity, from: 2/s, to: 32/s, steps: 5}
+)",
+                                   "sweeps.yaml", scenario::Environment::from_map({}), &diagnostics);
+  REQUIRE(plan.ok());
+  Log log, lines;
+  FakeFactory factory(log);
+  FakeLoad load(log);
+  runner::RunnerOptions options = options_for(dir, "r");
+  options.log = [&lines](const std::string& l) { lines.push_back(l); };
+  std::atomic<bool> stop{false};
+  auto out = runner::run_plan(*plan, options, factory, load, stop);
+  REQUIRE(out.ok());
+  // Automatic: 1 user gives 2 req/s, 16 users 8 req/s, so the rates are 4, 6 and 8 req/s; 8 misses
+  // the SLO. Explicit: 2, 4, 8, 16, 32 req/s, where 8 misses it and 16 and 32 are skipped.
+  const Log expected{"make local", "deploy local", "load c1", "load c16", "load 4/s", "load 6/s",
+                     "load 8/s",   "load 2/s",     "load 4/s", "load 8/s", "teardown local"};
+  CHECK(log == expected);
+  REQUIRE(out->results.cells.size() == 8);
+  CHECK(out->results.cells[2].axes.at("rate") == "4/s");  // the filled-in rate reaches the results
+  const auto said = [&lines](const std::string& text) {
+    return std::any_of(lines.begin(), lines.end(), [&](const std::string& l) { return l.find(text) != std::string::npos; });
+  };
+  CHECK(said("1 user completed 2 req/s, 16 users 8 req/s; trying 4..8 req/s"));
+  CHECK(said("highest level meeting the SLO: rate 6/s"));
+  CHECK(said("highest level meeting the SLO: rate 4/s"));
+  CHECK(said("skipped (an earlier sweep step missed its SLO)"));
   fs::remove_all(dir);
 }
