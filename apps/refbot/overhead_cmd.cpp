@@ -18,7 +18,7 @@ struct OverheadFlags {
   int threads = 1;
   int batch = 1;
   int tokens = 128;
-  int repetitions = 5;
+  int repetitions = 15;
   int client_pollers = -1;
   bool json = false;
   bool verbose = false;

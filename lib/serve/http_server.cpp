@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -91,6 +92,7 @@ void HttpServer::reject_busy(int fd) {
 }
 
 void HttpServer::serve_connection(int fd) {
+  ::pthread_setname_np(::pthread_self(), "refbot-conn");
   std::string buffer;
   bool keep_alive = true;
   while (keep_alive && !stopping_ && serve_one(fd, buffer, keep_alive)) {

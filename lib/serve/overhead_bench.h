@@ -15,7 +15,7 @@ namespace deploybench::serve {
 struct OverheadOptions {
   engine::ModelOptions model;  // model.max_sequences is the batch
   int tokens = 128;            // generated per sequence (max_tokens = min_tokens)
-  int repetitions = 5;         // pairs of runs
+  int repetitions = 15;        // pairs of runs (each pair differs by ~10% on a shared VM: use many)
   int client_pollers = -1;     // the server's SchedulerOptions::client_pollers
   std::string question = "What is continuous batching?";
 };

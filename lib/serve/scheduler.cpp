@@ -1,6 +1,7 @@
 #include "serve/scheduler.h"
 
 #include <fmt/format.h>
+#include <pthread.h>
 
 #include <algorithm>
 #include <limits>
@@ -52,7 +53,10 @@ Scheduler::Scheduler(Engine& engine, SchedulerOptions options, ServeMetrics& met
 Scheduler::~Scheduler() { stop(); }
 
 void Scheduler::start() {
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    ::pthread_setname_np(::pthread_self(), "refbot-sched");  // for top -H, perf and gdb
+    loop();
+  });
 }
 
 void Scheduler::stop() {
