@@ -76,14 +76,47 @@ void HttpServer::run() {
       reject_busy(fd);
       continue;
     }
-    open_fds_.insert(fd);
     lock.unlock();
-    std::thread([this, fd] { serve_connection(fd); }).detach();
+    dispatch(fd);
   }
   listen_fd_ = detail::Fd();
   std::unique_lock lock(mu_);
   for (int fd : open_fds_) ::shutdown(fd, SHUT_RDWR);  // wakes blocked reads and writes
-  idle_cv_.wait(lock, [this] { return open_fds_.empty(); });
+  work_cv_.notify_all();
+  idle_cv_.wait(lock, [this] { return open_fds_.empty() && workers_ == 0; });
+}
+
+void HttpServer::dispatch(int fd) {
+  std::unique_lock lock(mu_);
+  open_fds_.insert(fd);
+  pending_.push_back(fd);
+  if (static_cast<int>(pending_.size()) <= idle_workers_) {
+    lock.unlock();
+    work_cv_.notify_one();
+    return;
+  }
+  ++workers_;
+  threads_started_.fetch_add(1, std::memory_order_relaxed);
+  lock.unlock();
+  std::thread([this] { worker(); }).detach();
+}
+
+void HttpServer::worker() {
+  ::pthread_setname_np(::pthread_self(), "refbot-conn");  // for top -H, perf and gdb
+  std::unique_lock lock(mu_);
+  for (;;) {
+    ++idle_workers_;
+    work_cv_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
+    --idle_workers_;
+    if (pending_.empty()) break;  // stopping, and nothing left to close
+    const int fd = pending_.front();
+    pending_.pop_front();
+    lock.unlock();
+    serve_connection(fd);
+    lock.lock();
+  }
+  --workers_;
+  idle_cv_.notify_all();  // under mu_: run() cannot return before this thread is done with it
 }
 
 void HttpServer::reject_busy(int fd) {
@@ -92,7 +125,6 @@ void HttpServer::reject_busy(int fd) {
 }
 
 void HttpServer::serve_connection(int fd) {
-  ::pthread_setname_np(::pthread_self(), "refbot-conn");
   std::string buffer;
   bool keep_alive = true;
   while (keep_alive && !stopping_ && serve_one(fd, buffer, keep_alive)) {

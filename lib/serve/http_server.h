@@ -1,12 +1,16 @@
 #pragma once
 // A small HTTP/1.1 server on POSIX sockets, written for refbot because it must link fully
 // static (Debian ships cpp-httplib as a shared library only). Design: one accept loop and a
-// bounded pool of connection threads (thread per connection, at most max_connections; beyond
-// that new connections get 503 and are closed). Keep-alive, Content-Length request bodies,
-// buffered or streamed responses (chunked for HTTP/1.1, close-delimited for HTTP/1.0).
+// bounded pool of connection threads (one thread serves one connection at a time, at most
+// max_connections; beyond that new connections get 503 and are closed). Threads outlive their
+// connections and take the next one, because starting a thread cost up to ~4 ms here (a new
+// stack and clone() in a VM), paid by every client that opens a connection per request.
+// Keep-alive, Content-Length request bodies, buffered or streamed responses (chunked for
+// HTTP/1.1, close-delimited for HTTP/1.0).
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <set>
@@ -50,8 +54,14 @@ class HttpServer {
   void run();
   /// Thread-safe and idempotent; returns at once (run() does the waiting).
   void stop();
+  /// Connection threads started so far (they are reused across connections).
+  int threads_started() const { return threads_started_.load(std::memory_order_relaxed); }
 
  private:
+  /// Hands an accepted connection to an idle connection thread, or starts one.
+  void dispatch(int fd);
+  /// A connection thread: serves pending connections until stop().
+  void worker();
   void serve_connection(int fd);
   bool serve_one(int fd, std::string& buffer, bool& keep_alive);
   bool send_response(int fd, const HttpRequest& request, HttpResponse response, bool keep_alive);
@@ -70,8 +80,14 @@ class HttpServer {
   int port_ = 0;
   std::atomic<bool> stopping_{false};
   std::mutex mu_;
-  std::condition_variable idle_cv_;
-  std::set<int> open_fds_;  // connections being served (guarded by mu_)
+  std::condition_variable idle_cv_;  // a connection closed or a thread exited
+  std::condition_variable work_cv_;  // a connection is pending (or stopping)
+  // Guarded by mu_:
+  std::set<int> open_fds_;   // connections accepted and not yet closed (pending or served)
+  std::deque<int> pending_;  // accepted, waiting for a thread
+  int idle_workers_ = 0;     // threads waiting for a connection
+  int workers_ = 0;          // threads alive
+  std::atomic<int> threads_started_{0};
 };
 
 }  // namespace deploybench::serve
