@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <pthread.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <limits>
@@ -36,6 +37,13 @@ namespace {
 
 double ms_between(TimePoint a, TimePoint b) { return to_millis(b - a); }
 
+/// CPUs this process may run on (a container's cpuset, taskset), not the machine's count.
+int usable_cores() {
+  cpu_set_t set;
+  if (::sched_getaffinity(0, sizeof set, &set) == 0) return CPU_COUNT(&set);
+  return static_cast<int>(std::thread::hardware_concurrency());
+}
+
 openai::ApiError shutting_down() { return {503, "server is shutting down", "server_error", "shutting_down", ""}; }
 
 }  // namespace
@@ -45,7 +53,7 @@ Scheduler::Scheduler(Engine& engine, SchedulerOptions options, ServeMetrics& met
   options_.max_batch = std::clamp(options_.max_batch, 1, engine_.info().max_sequences);
   slot_busy_.assign(static_cast<std::size_t>(options_.max_batch), false);
   metrics_.set_max_batch(options_.max_batch);
-  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  const int cores = usable_cores();
   const int pollers = options_.client_pollers >= 0 ? options_.client_pollers : cores - engine_.info().threads;
   poll_slots_ = std::make_shared<PollSlots>(std::max(0, pollers));
 }
