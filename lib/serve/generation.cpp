@@ -1,5 +1,7 @@
 #include "serve/generation.h"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <thread>
 
@@ -44,7 +46,10 @@ void Generation::await_due(TimePoint deadline) {
   const Nanos early = std::min<Nanos>(gap_ / 4, std::chrono::microseconds(150));
   if (!arrived()) std::this_thread::sleep_until(std::min(due - early, deadline));
   const TimePoint give_up = std::min(due + gap_ / 2, deadline);
-  while (!arrived() && SteadyClock::now() < give_up) std::this_thread::yield();  // lets the client run
+  while (!arrived() && SteadyClock::now() < give_up) {
+    if (::sched_getcpu() == slots_->engine_cpu()) return;  // block instead: the wake-up is cheaper
+    std::this_thread::yield();                             // lets the client run
+  }
 }
 
 void Generation::note_arrival(std::uint64_t pushed, std::int64_t last_push_ns, bool done) {

@@ -60,9 +60,14 @@ class PollSlots {
   explicit PollSlots(int slots) : free_(slots) {}
   bool try_acquire();
   void release() { free_.fetch_add(1, std::memory_order_relaxed); }
+  /// The CPU the scheduler thread runs on: a client that finds itself there stops polling
+  /// (it would spin on the core whose decode it is waiting for).
+  void set_engine_cpu(int cpu) { engine_cpu_.store(cpu, std::memory_order_relaxed); }
+  int engine_cpu() const { return engine_cpu_.load(std::memory_order_relaxed); }
 
  private:
   std::atomic<int> free_;
+  std::atomic<int> engine_cpu_{-1};
 };
 
 class Generation {

@@ -107,6 +107,7 @@ void Scheduler::loop() {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [this] { return stopping_ || !waiting_.empty() || !running_.empty() || prefilling_; });
       if (stopping_) break;
+      poll_slots_->set_engine_cpu(::sched_getcpu());
       std::erase_if(waiting_, [](const Waiting& w) { return w.generation->cancelled(); });
       if (!prefilling_ && !waiting_.empty() && active_ < options_.max_batch) {
         next = std::move(waiting_.front());
