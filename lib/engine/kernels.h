@@ -5,9 +5,9 @@
 //
 // int8 results are bit-identical on every ISA path: each path computes, per
 // 32-value chunk, exact int32 partial sums of 4 products in 8 lanes, converts
-// them to float, multiplies by (weight scale * input scale) of the chunk's
-// group and adds them into 16 float lanes (even chunks into lanes 0-7, odd
-// chunks into 8-15), then reduces the lanes in one fixed tree.
+// them to float and fuses them into 16 float lanes (even chunks into lanes 0-7,
+// odd chunks into 8-15) as lane = fma(sum, weight scale * input scale, lane),
+// one rounding, then reduces the lanes in one fixed tree.
 #include <cstddef>
 #include <span>
 #include <string_view>

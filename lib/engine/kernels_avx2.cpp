@@ -59,7 +59,7 @@ struct Kernels {
       for (int j = 0; j < NB; ++j) {
         const __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq[j] + 32 * c));
         const __m256 s = _mm256_mul_ps(ws0, _mm256_loadu_ps(xl[j] + 8 * c));
-        lo[j] = _mm256_add_ps(lo[j], _mm256_mul_ps(_mm256_cvtepi32_ps(dot4(a0, w0, x0)), s));
+        lo[j] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot4(a0, w0, x0)), s, lo[j]);
       }
       if (c + 1 == chunks) break;
       const __m256i w1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 32 * c + 32));
@@ -68,7 +68,7 @@ struct Kernels {
       for (int j = 0; j < NB; ++j) {
         const __m256i x1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq[j] + 32 * c + 32));
         const __m256 s = _mm256_mul_ps(ws1, _mm256_loadu_ps(xl[j] + 8 * c + 8));
-        hi[j] = _mm256_add_ps(hi[j], _mm256_mul_ps(_mm256_cvtepi32_ps(dot4(a1, w1, x1)), s));
+        hi[j] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot4(a1, w1, x1)), s, hi[j]);
       }
     }
     // Lanes i + (i + 8) first, then the shared tree (reduce16()).

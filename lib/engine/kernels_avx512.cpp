@@ -66,7 +66,7 @@ struct Kernels {
   // A tile of NR weight rows (from row r) by NB input rows (from b0), results into out. Each
   // weight and input vector is loaded once per tile. (w ^ 0x80) is w + 128 as unsigned, so
   // dpbusd accumulates sum((w + 128) * x) per 4 bytes onto -128 * sum(x): the exact signed sum.
-  // Then lanes += float(sum) * (weight scale * input scale).
+  // Then lanes = fma(float(sum), weight scale * input scale, lanes).
   template <int NR, int NB>
   static DB_AVX512 void q8_tile(const Int8Matrix& w, const QuantizedInput& x, int r, int b0, float* out) {
     const int n = x.cols, chunks = n / 32, group = w.group, shift = __builtin_ctz(static_cast<unsigned>(group / 32));
@@ -98,8 +98,7 @@ struct Kernels {
         const __m512 lv = _mm512_loadu_ps(xl + j * (n / 4) + 8 * c);
         for (int i = 0; i < NR; ++i) {
           const __m512 scale = _mm512_mul_ps(ws[i], lv);
-          const __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_dpbusd_epi32(ov, wv[i], xv)), scale);
-          acc[i][j] = _mm512_add_ps(acc[i][j], f);
+          acc[i][j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_dpbusd_epi32(ov, wv[i], xv)), scale, acc[i][j]);
         }
       }
     }
@@ -114,8 +113,8 @@ struct Kernels {
               _mm256_dpbusd_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(xo + j * (n / 4) + 8 * c)), wv,
                                   _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq + j * n + 32 * c)));
           const __m256 scale = _mm256_mul_ps(ws, _mm256_loadu_ps(xl + j * (n / 4) + 8 * c));
-          const __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(dp), scale);
-          acc[i][j] = _mm512_mask_add_ps(acc[i][j], 0x00FF, acc[i][j], _mm512_castps256_ps512(f));
+          acc[i][j] = _mm512_mask3_fmadd_ps(_mm512_castps256_ps512(_mm256_cvtepi32_ps(dp)),
+                                            _mm512_castps256_ps512(scale), acc[i][j], 0x00FF);
         }
       }
     }
@@ -142,8 +141,8 @@ struct Kernels {
         const __m256i dp = _mm256_dpbusd_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(xo + j * (n / 4))),
                                                wv, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq + j * n)));
         const __m256 scale = _mm256_mul_ps(ws, _mm256_loadu_ps(xl + j * (n / 4)));
-        const __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(dp), scale);
-        acc[i][j] = _mm512_mask_add_ps(acc[i][j], 0x00FF, acc[i][j], _mm512_castps256_ps512(f));
+        acc[i][j] = _mm512_mask3_fmadd_ps(_mm512_castps256_ps512(_mm256_cvtepi32_ps(dp)), _mm512_castps256_ps512(scale),
+                                          acc[i][j], 0x00FF);
       }
     }
   }
@@ -200,7 +199,7 @@ struct Kernels {
           const __m512i ov = _mm512_loadu_si512(xo + j * (n / 4) + 16 * p);
           for (int i = 0; i < NR; ++i) {
             const __m512 f = _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(ov, wv[i], xv));
-            acc[i][j] = _mm512_add_ps(acc[i][j], _mm512_mul_ps(f, _mm512_set1_ps(table[i][j][g])));
+            acc[i][j] = _mm512_fmadd_ps(f, _mm512_set1_ps(table[i][j][g]), acc[i][j]);
           }
         }
       }
@@ -238,7 +237,7 @@ struct Kernels {
           _mm_prefetch(reinterpret_cast<const char*>(wq + 2 * NR * n + NR * 32 * c + 64 * i), _MM_HINT_T0);
           const __m512i wv = _mm512_xor_si512(_mm512_loadu_si512(wq + i * n + 32 * c), flip);
           const __m512 f = _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(ov, wv, xv));
-          acc[i][0] = _mm512_add_ps(acc[i][0], _mm512_mul_ps(f, _mm512_permutexvar_ps(idx, table[i])));
+          acc[i][0] = _mm512_fmadd_ps(f, _mm512_permutexvar_ps(idx, table[i]), acc[i][0]);
         }
         idx = _mm512_add_epi32(idx, _mm512_set1_epi32(2));
       }

@@ -1,5 +1,6 @@
 // Portable kernels: the reference every vector path must reproduce (exactly,
 // for int8).
+#include <cmath>
 #include <cstdint>
 
 #include "engine/kernels_impl.h"
@@ -46,7 +47,7 @@ float q8_dot(const std::int8_t* w, const float* sw, const std::int8_t* x, const 
       const std::int8_t* wi = w + c * 32 + 4 * i;
       const std::int8_t* xi = x + c * 32 + 4 * i;
       const std::int32_t sum = wi[0] * xi[0] + wi[1] * xi[1] + wi[2] * xi[2] + wi[3] * xi[3];
-      acc[i] += static_cast<float>(sum) * s;
+      acc[i] = std::fma(static_cast<float>(sum), s, acc[i]);  // one rounding, as the vector paths' FMA
     }
   }
   return reduce16(lanes);

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "core/check.h"
+#include "engine/arena.h"
 #include "engine/quantize.h"
 
 namespace deploybench::engine {
@@ -80,9 +81,10 @@ Transformer<Matrix>::Transformer(Weights<Matrix> weights, const ModelOptions& op
       rope_sin_[static_cast<std::size_t>(pos) * half + f] = std::sin(angle);
     }
   }
-  const std::size_t cache = static_cast<std::size_t>(c.n_layers) * max_sequences_ * c.seq_len * c.kv_dim();
-  key_cache_.reset(new float[cache]);
-  value_cache_.reset(new float[cache]);
+  // Huge-page mappings that fault in as used: attention streams each head's keys and values.
+  const std::size_t cache = sizeof(float) * c.n_layers * max_sequences_ * c.seq_len * c.kv_dim();
+  key_memory_ = allocate_huge(cache);
+  value_memory_ = allocate_huge(cache);
 }
 
 template <typename Matrix>
@@ -109,14 +111,20 @@ std::size_t Transformer<Matrix>::kv_bytes_at(int pos) const {
 }
 
 template <typename Matrix>
-float* Transformer<Matrix>::key_at(int layer, int slot, int pos) const {
+std::size_t Transformer<Matrix>::cache_offset(int layer, int slot, int kv_head) const {
   const Config& c = w_.config;
-  return key_cache_.get() + ((static_cast<std::size_t>(layer) * max_sequences_ + slot) * c.seq_len + pos) * c.kv_dim();
+  return ((static_cast<std::size_t>(layer) * max_sequences_ + slot) * c.n_kv_heads + kv_head) * c.seq_len *
+         c.head_size();
 }
 
 template <typename Matrix>
-float* Transformer<Matrix>::value_at(int layer, int slot, int pos) const {
-  return value_cache_.get() + (key_at(layer, slot, pos) - key_cache_.get());
+float* Transformer<Matrix>::keys(int layer, int slot, int kv_head) const {
+  return static_cast<float*>(key_memory_.get()) + cache_offset(layer, slot, kv_head);
+}
+
+template <typename Matrix>
+float* Transformer<Matrix>::values(int layer, int slot, int kv_head) const {
+  return static_cast<float*>(value_memory_.get()) + cache_offset(layer, slot, kv_head);
 }
 
 template <typename Matrix>
@@ -185,7 +193,7 @@ template <typename Matrix>
 void Transformer<Matrix>::attention_block(int l, std::span<const Step> rows) {
   const Config& c = w_.config;
   const LayerWeights<Matrix>& L = w_.layers[l];
-  const int batch = static_cast<int>(rows.size()), dim = c.dim, kv_dim = c.kv_dim(), half = c.head_size() / 2;
+  const int batch = static_cast<int>(rows.size()), dim = c.dim, kv_dim = c.kv_dim(), hs = c.head_size(), half = hs / 2;
   for (int b = 0; b < batch; ++b) rmsnorm(xb_.data() + b * dim, x_.data() + b * dim, L.rms_att, dim);
   prepare(xb_.data(), batch, dim);
   run({{&L.wq, q_.data()}, {&L.wk, k_.data()}, {&L.wv, v_.data()}});
@@ -194,8 +202,11 @@ void Transformer<Matrix>::attention_block(int l, std::span<const Step> rows) {
     const float* sin = rope_sin_.data() + static_cast<std::size_t>(rows[b].pos) * half;
     rotate(q_.data() + b * dim, dim, c.head_size(), cos, sin);
     rotate(k_.data() + b * kv_dim, kv_dim, c.head_size(), cos, sin);
-    std::memcpy(key_at(l, rows[b].slot, rows[b].pos), k_.data() + b * kv_dim, sizeof(float) * kv_dim);
-    std::memcpy(value_at(l, rows[b].slot, rows[b].pos), v_.data() + b * kv_dim, sizeof(float) * kv_dim);
+    for (int h = 0; h < c.n_kv_heads; ++h) {
+      const std::size_t at = static_cast<std::size_t>(rows[b].pos) * hs;
+      std::memcpy(keys(l, rows[b].slot, h) + at, k_.data() + b * kv_dim + h * hs, sizeof(float) * hs);
+      std::memcpy(values(l, rows[b].slot, h) + at, v_.data() + b * kv_dim + h * hs, sizeof(float) * hs);
+    }
   }
   // Every row's keys are in the cache before any row attends: prefill rows see
   // their prefix.
@@ -215,10 +226,10 @@ void Transformer<Matrix>::attend(int l, const Step& row, const float* q, float* 
   const int hs = c.head_size(), kv_head = h / (c.n_heads / c.n_kv_heads);
   const float* qh = q + h * hs;
   const float inv_sqrt = 1.0f / std::sqrt(static_cast<float>(hs));
-  const auto stride = static_cast<std::size_t>(c.kv_dim());  // floats between positions in the cache
-  vec_.scores(qh, key_at(l, row.slot, 0) + kv_head * hs, stride, row.pos + 1, hs, inv_sqrt, att);
+  const auto stride = static_cast<std::size_t>(hs);  // a head's positions are contiguous in the cache
+  vec_.scores(qh, keys(l, row.slot, kv_head), stride, row.pos + 1, hs, inv_sqrt, att);
   softmax(att, row.pos + 1);
-  vec_.mix(att, value_at(l, row.slot, 0) + kv_head * hs, stride, row.pos + 1, hs, out + h * hs);
+  vec_.mix(att, values(l, row.slot, kv_head), stride, row.pos + 1, hs, out + h * hs);
 }
 
 template <typename Matrix>

@@ -48,8 +48,10 @@ class Transformer final : public Model {
   void run(const MatJob<Matrix> (&jobs)[N]) {
     matmul(pool_, isa_, std::span<const MatJob<Matrix>>(jobs, N), input_);
   }
-  float* key_at(int layer, int slot, int pos) const;
-  float* value_at(int layer, int slot, int pos) const;
+  // A head's cached keys (values) of one sequence: seq_len x head_size floats.
+  float* keys(int layer, int slot, int kv_head) const;
+  float* values(int layer, int slot, int kv_head) const;
+  std::size_t cache_offset(int layer, int slot, int kv_head) const;
 
   Weights<Matrix> w_;
   bool synthetic_;
@@ -63,9 +65,9 @@ class Transformer final : public Model {
   std::vector<float> x_, xb_, xb2_, q_, k_, v_, hb_, hb2_, att_, logits_;
   InputFor<Matrix> input_;
   std::vector<float> rope_cos_, rope_sin_;  // seq_len x head_size/2
-  // KV cache, [layer][slot][pos][kv_dim]; allocated untouched so pages fault in
-  // as used.
-  std::unique_ptr<float[]> key_cache_, value_cache_;
+  // KV cache, [layer][slot][kv_head][pos][head_size], so attention reads each head's positions
+  // as one contiguous stream; huge-page mappings, untouched until used.
+  std::shared_ptr<void> key_memory_, value_memory_;
 };
 
 extern template class Transformer<Fp32Matrix>;

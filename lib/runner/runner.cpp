@@ -3,12 +3,11 @@
 #include <ctime>
 #include <fmt/format.h>
 
-#include "compare/threshold.h"
 #include "core/host.h"
-#include "result/metric_catalog.h"
 #include "core/rng.h"
 #include "result/result_sink.h"
 #include "runner/resource_sampler.h"
+#include "runner/sweep_tracker.h"
 
 namespace deploybench::runner {
 namespace {
@@ -126,25 +125,12 @@ result::CellResult run_cell(const scenario::Cell& cell, Deployment& d, const Run
   }
   r.metrics = outcome->metrics;
   r.validity = outcome->validity;
+  r.error_examples = outcome->error_examples;
   r.resources = res.series;
   r.metrics.target_cpu_seconds = res.cpu_seconds;
   r.metrics.target_peak_rss_bytes = res.peak_rss_bytes;
   if (stop) r.validity = {false, {"interrupted before the measured window ended"}};
   return r;
-}
-
-/// A sweep step violates its stop SLO when any threshold fails or its metric is missing; the
-/// returned text says which, for the log.
-std::optional<std::string> sweep_stop_reason(const scenario::Cell& cell, const result::CellResult& r) {
-  if (!cell.sweep) return std::nullopt;
-  if (!r.error.empty()) return "the step failed: " + r.error;
-  for (const auto& expr : cell.sweep->stop_slo) {
-    auto t = compare::parse_threshold(expr);
-    if (!t.ok()) return "bad stop SLO '" + expr + "': " + t.error().message;
-    const auto v = result::metric_value(r, t->metric);
-    if (!v || !compare::satisfies(*t, *v)) return fmt::format("'{}' not met", expr);
-  }
-  return std::nullopt;
 }
 
 }  // namespace
@@ -161,29 +147,16 @@ Result<RunOutcome> run_plan(const scenario::RunPlan& plan, const RunnerOptions& 
     std::size_t end = i + 1;
     while (end < plan.cells.size() && plan.cells[end].deployment_key == plan.cells[i].deployment_key) ++end;
     Deployment d = deploy_group(plan.cells[i], options, run_id, out.run_dir, targets, load, stop);
-    std::string stopped_sweep;  // sweep group whose remaining steps are skipped
-    std::string best_level;     // highest sweep level so far that met its stop SLO
+    SweepTracker sweeps([&options](const std::string& line) { log_line(options, line); });
     for (std::size_t c = i; c < end && !stop; ++c) {
-      const scenario::Cell& cell = plan.cells[c];
-      if (cell.sweep && cell.sweep->group == stopped_sweep) {
-        log_line(options, fmt::format("[{}/{}] {}: skipped (an earlier sweep step missed its SLO)", c + 1,
-                                      plan.cells.size(), cell.id));
+      if (auto why = sweeps.skip_reason(plan.cells[c])) {
+        log_line(options, fmt::format("[{}/{}] {}: skipped ({})", c + 1, plan.cells.size(), plan.cells[c].id, *why));
         continue;
       }
+      const scenario::Cell cell = sweeps.resolve(plan.cells[c]);
       log_line(options, fmt::format("[{}/{}] {}", c + 1, plan.cells.size(), cell.id));
       result::CellResult r = run_cell(cell, d, options, load, stop);
-      if (auto why = sweep_stop_reason(cell, r)) {
-        stopped_sweep = cell.sweep->group;
-        log_line(options, fmt::format("sweep {}: stopping after step {} of {}: {}; highest level meeting the SLO: {}",
-                                      cell.sweep->group, cell.sweep->index + 1, cell.sweep->count, *why,
-                                      best_level.empty() ? "none" : best_level));
-      } else if (cell.sweep) {
-        const auto rate = cell.axes.find("rate");
-        best_level = rate != cell.axes.end() ? "rate " + rate->second : cell.id;
-        if (cell.sweep->index + 1 == cell.sweep->count)
-          log_line(options, fmt::format("sweep {}: every step met the SLO; highest level: {}", cell.sweep->group,
-                                        best_level));
-      }
+      sweeps.record(cell, r);
       if (!r.error.empty()) ++out.failed_cells;
       if (auto s = sink.add(r); !s.ok()) {
         if (d.target) (void)d.target->teardown();

@@ -29,6 +29,7 @@ class TargetFactory {
 struct LoadOutcome {
   stats::RunMetrics metrics;
   result::Validity validity;
+  std::map<std::string, std::string> error_examples;  // error kind -> first response body
 };
 
 class LoadDriver {
@@ -40,11 +41,11 @@ class LoadDriver {
 };
 
 struct RunnerOptions {
-  std::filesystem::path out_dir = "results";   // the run directory is out_dir/<run_id>
-  std::string run_id;                          // empty: generated from the time and a random suffix
+  std::filesystem::path out_dir = "results";  // the run directory is out_dir/<run_id>
+  std::string run_id;                         // empty: generated from the time and a random suffix
   Nanos sample_interval{std::chrono::milliseconds{250}};
-  bool measure_cold_start = true;              // one request right after deploy, then one warm
-  std::function<void(const std::string&)> log; // progress lines (stderr); may be empty
+  bool measure_cold_start = true;                          // one request right after deploy, then one warm
+  std::function<void(const std::string&)> log;             // progress lines (stderr); may be empty
   std::function<void(const result::CellResult&)> on_cell;  // after each cell is written
 };
 

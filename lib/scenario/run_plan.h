@@ -16,14 +16,23 @@
 
 namespace deploybench::scenario {
 
+/// What a sweep step measures. An explicit sweep (from/to) has only `Rate` steps. The automatic
+/// sweep (after GuideLLM) first runs one user (`Synchronous`) and many users (`Saturating`) to
+/// bound the target's rate, then `AutoRate` steps whose open-loop rate the runner fills in from
+/// those two results (loadgen::sweep_rates), so their rate is unknown until run time.
+enum class SweepRole { Rate, Synchronous, Saturating, AutoRate };
+
 /// Marks a cell as one step of a capacity sweep. The runner runs the steps of a group in order
-/// (they share a deployment) and, once a step violates any `stop_slo` expression, skips the
-/// remaining steps of the same group and records them as not run.
+/// (they share a deployment) and, once a `Rate`/`AutoRate` step violates any `stop_slo`
+/// expression, skips the remaining steps of the same group.
 struct SweepStep {
   std::string group;                  // cell id without the step part, e.g. "local/tiny-int8/chat/capacity/r1"
   int index = 0;                      // 0-based step
   int count = 0;                      // steps in the group
   std::vector<std::string> stop_slo;  // raw threshold expressions (compare::parse_threshold grammar)
+  SweepRole role = SweepRole::Rate;
+  int rate_index = 0;                 // AutoRate: 0-based among the group's AutoRate steps
+  int rate_count = 0;                 // AutoRate: how many AutoRate steps the group has
 };
 
 /// One run point of the plan with its effective settings.
@@ -73,5 +82,11 @@ struct RunPlan {
 };
 
 std::string_view order_name(Order order);
+
+/// Fills in an automatic sweep's `AutoRate` step once its group's bounds are measured: the
+/// open-loop rate and the "load.rate" setting. The "rate" axis stays "auto" (with the "step"
+/// axis), so repetitions and runs, whose measured rates differ, still match step by step.
+/// Other cells are left unchanged.
+void set_sweep_rate(Cell& cell, double rate_per_s);
 
 }  // namespace deploybench::scenario

@@ -23,6 +23,8 @@ TEST_CASE("results.json round-trips every field", "[result][json]") {
   CHECK(c.resources.size() == 11);
   CHECK(c.settings.front().first == "load");
   CHECK(parsed->manifest.memory_bytes == 24ull << 30);
+  REQUIRE(parsed->cells.at(1).error_examples.size() == 1);
+  CHECK(parsed->cells.at(1).error_examples.at("http_429") == original.cells[1].error_examples.at("http_429"));
 }
 
 TEST_CASE("results.json matches its golden file", "[result][json][golden]") {

@@ -41,7 +41,12 @@ inline result::CellResult sample_cell(const std::string& target, const std::stri
   m.requests = 40u * static_cast<unsigned>(concurrency);
   m.completed = m.requests - (kind == "container" ? 1 : 0);
   m.errors = m.requests - m.completed;
-  if (m.errors) m.errors_by_kind["timeout"] = m.errors;
+  if (m.errors && concurrency == 4) m.errors_by_kind["timeout"] = m.errors;
+  if (m.errors && concurrency == 1) {
+    // A rejected request keeps the server's answer (on two lines, as servers send it).
+    m.errors_by_kind["http_429"] = m.errors;
+    c.error_examples["http_429"] = "{\"error\": {\"message\": \"queue full\",\n \"type\": \"rate_limit\", \"code\": 429}}";
+  }
   m.output_tokens = m.completed * 32;
   m.input_tokens = m.completed * 16;
   m.duration_s = 10.0;

@@ -67,6 +67,10 @@ TEST_CASE("each broken file yields its specific message and position", "[scenari
       Expected{"top_level_list.yaml", 1, 1, "", "must be a mapping", ""},
       Expected{"exclude_matches_nothing.yaml", 6, 7, "matrix.exclude[0]", "matches no cell", ""},
       Expected{"sweep_without_slo.yaml", 4, 12, "loads.capacity.sweep", "needs an slo", ""},
+      Expected{"sweep_from_without_to.yaml", 5, 12, "loads.capacity.sweep", "needs both from and to, or neither",
+               "steps: 5}"},
+      Expected{"auto_sweep_spacing.yaml", 5, 48, "loads.capacity.sweep.spacing", "'spacing' is for a sweep with from",
+               "evenly"},
       Expected{"schema_version.yaml", 1, 17, "schema_version", "schema_version 2 is not supported", "version 1"},
       Expected{"two_patterns.yaml", 5, 11, "loads.mixed.open", "a load has one pattern", ""},
       Expected{"jitter_over_delay.yaml", 5, 36, "targets.wan.network.jitter", "jitter is larger than delay", ""});

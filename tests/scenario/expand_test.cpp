@@ -1,5 +1,6 @@
 // Matrix expansion: defaults, the pinned cell order, repetitions, exclude rules and sweeps.
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <set>
 
 #include "test_util.h"
@@ -173,6 +174,50 @@ loads:
   CHECK(std::get<loadgen::OpenLoop>(plan.cells[8].load.pattern).rate_per_s == Approx(6));
   CHECK(plan.cells[8].sweep->stop_slo == std::vector<std::string>{"error_rate < 1%"});
   CHECK_FALSE(plan.cells[0].sweep.has_value());
+}
+
+TEST_CASE("an automatic capacity sweep bounds the rate first and fills its rates at run time",
+          "[scenario][expand]") {
+  const RunPlan plan = plan_of(R"(name: auto
+slo: ["p95(ttft) < 500ms"]
+loads:
+  capacity:
+    sweep: {kind: capacity, steps: 3, saturation: 16, max_in_flight: 64}
+)");
+  REQUIRE(plan.cells.size() == 2 + 3);
+  CHECK(plan.cells[0].id == "local/tiny-int8/chat/capacity/sync/r1");
+  CHECK(plan.cells[1].id == "local/tiny-int8/chat/capacity/saturate/r1");
+  CHECK(plan.cells[2].id == "local/tiny-int8/chat/capacity/s1/r1");
+  CHECK(plan.cells[0].sweep->role == SweepRole::Synchronous);
+  CHECK(std::get<loadgen::ClosedLoop>(plan.cells[0].load.pattern).concurrency == 1);
+  CHECK(plan.cells[1].sweep->role == SweepRole::Saturating);
+  CHECK(std::get<loadgen::ClosedLoop>(plan.cells[1].load.pattern).concurrency == 16);
+  CHECK(plan.cells[1].axes.at("concurrency") == "16");
+  for (int i = 0; i < 3; ++i) {
+    const Cell& c = plan.cells[2 + static_cast<std::size_t>(i)];
+    REQUIRE(c.sweep.has_value());
+    CHECK(c.sweep->role == SweepRole::AutoRate);
+    CHECK(c.sweep->rate_index == i);
+    CHECK(c.sweep->rate_count == 3);
+    CHECK(c.sweep->group == "local/tiny-int8/chat/capacity/r1");
+    CHECK(c.axes.at("rate") == "auto");
+    CHECK(std::get<loadgen::OpenLoop>(c.load.pattern).max_in_flight == 64);
+  }
+  // The runner fills the rate in: pattern and setting agree; the axis stays "auto".
+  Cell c = plan.cells[3];
+  set_sweep_rate(c, 7.5);
+  CHECK(std::get<loadgen::OpenLoop>(c.load.pattern).rate_per_s == 7.5);
+  CHECK(c.axes.at("rate") == "auto");
+  const auto rate = std::find_if(c.settings.begin(), c.settings.end(), [](const auto& kv) { return kv.first == "load.rate"; });
+  REQUIRE(rate != c.settings.end());
+  CHECK(rate->second == "7.5/s");
+  CHECK(std::find_if(plan.cells[3].settings.begin(), plan.cells[3].settings.end(), [](const auto& kv) {
+          return kv.second.rfind("auto", 0) == 0;
+        }) != plan.cells[3].settings.end());
+  // A bound step is not an AutoRate step: set_sweep_rate leaves it alone.
+  Cell bound = plan.cells[0];
+  set_sweep_rate(bound, 3.0);
+  CHECK(std::holds_alternative<loadgen::ClosedLoop>(bound.load.pattern));
 }
 
 TEST_CASE("kind-specific fields reach the target config", "[scenario][expand]") {

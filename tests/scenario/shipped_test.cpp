@@ -91,9 +91,9 @@ TEST_CASE("int8-vs-fp32: the model alternates every deployment", "[scenario][shi
   CHECK(plan.cells[2].target.model.precision == "int8");
 }
 
-TEST_CASE("capacity-sweep: five geometric rate steps, then a concurrency ladder", "[scenario][shipped]") {
+TEST_CASE("capacity-sweep: five geometric rate steps, then an automatic sweep", "[scenario][shipped]") {
   const RunPlan plan = shipped("capacity-sweep");
-  REQUIRE(plan.cells.size() == 9);
+  REQUIRE(plan.cells.size() == 5 + 2 + 4);
   CHECK(plan.deployments == 1);
   const std::vector<double> rates = {1, 2, 4, 8, 16};
   for (std::size_t i = 0; i < 5; ++i) {
@@ -106,8 +106,12 @@ TEST_CASE("capacity-sweep: five geometric rate steps, then a concurrency ladder"
     CHECK(open.max_in_flight == 64);
     CHECK(open.arrival == loadgen::Arrival::Poisson);
   }
-  CHECK(plan.cells[8].id == "local/tiny-int8/chat/saturation/c8/r1");
-  CHECK_FALSE(plan.cells[8].sweep.has_value());
+  CHECK(plan.cells[5].id == "local/tiny-int8/chat/auto/sync/r1");
+  CHECK(plan.cells[6].sweep->role == SweepRole::Saturating);
+  CHECK(std::get<loadgen::ClosedLoop>(plan.cells[6].load.pattern).concurrency == 16);
+  CHECK(plan.cells[10].id == "local/tiny-int8/chat/auto/s4/r1");
+  CHECK(plan.cells[10].sweep->role == SweepRole::AutoRate);
+  CHECK(plan.cells[10].sweep->rate_count == 4);
 }
 
 TEST_CASE("ci-gate: short repetitions and a gate whose baseline CI can override", "[scenario][shipped]") {

@@ -111,7 +111,8 @@ Cell make_cell(const Proto& p, int repetition) {
   if (p.load->sweep) {
     c.sweep = SweepStep{
         fmt::format("{}/{}/{}/{}/r{}", p.target->name, p.model->name, p.workload->name, p.load->name, repetition),
-        static_cast<int>(p.level), static_cast<int>(p.load->levels.size()), p.load->sweep->stop_slo};
+        static_cast<int>(p.level), static_cast<int>(p.load->levels.size()), p.load->sweep->stop_slo, level.role,
+        level.rate_index, level.rate_count};
   }
   return c;
 }

@@ -3,6 +3,8 @@
 //   open:   {rate: R | [R...], arrival: poisson | constant | gamma, burstiness, max_in_flight}
 //   sweep:  {kind: capacity, from: R, to: R, steps: N, spacing: geometric | linear, arrival,
 //            max_in_flight, slo: [...]}
+//           without from/to the sweep is automatic: one user, then `saturation` users (default 32),
+//           then `steps` open-loop rates evenly between the two measured rates.
 // A list of levels expands into one cell per level.
 #include <fmt/format.h>
 
@@ -83,26 +85,57 @@ void read_open(Reader& r, const Field& f, NamedLoad& load) {
   }
 }
 
+// The automatic sweep's levels: synchronous, saturating, then `steps` rates filled in at run time.
+void add_auto_sweep_levels(Reader& r, const MapView& v, const loadgen::OpenLoop& base, int steps, NamedLoad& load) {
+  if (const Field* f = v.get("spacing"))
+    r.error(f->where, "'spacing' is for a sweep with from and to",
+            "the automatic sweep spaces its rates evenly between the two measured rates");
+  int saturation = 32;
+  if (auto* s = v.get("saturation")) saturation = static_cast<int>(read_int(r, *s, 2, 100000).value_or(saturation));
+  load.levels.push_back(LoadLevel{"sync", {{"concurrency", "1"}, {"step", "sync"}}, loadgen::ClosedLoop{1, Nanos{0}},
+                                  SweepRole::Synchronous});
+  load.levels.push_back(LoadLevel{"saturate",
+                                  {{"concurrency", std::to_string(saturation)}, {"step", "saturate"}},
+                                  loadgen::ClosedLoop{saturation, Nanos{0}},
+                                  SweepRole::Saturating});
+  for (int i = 0; i < steps; ++i) {
+    load.levels.push_back(LoadLevel{fmt::format("s{}", i + 1),
+                                    {{"rate", "auto"}, {"step", std::to_string(i + 1)}},
+                                    base,
+                                    SweepRole::AutoRate,
+                                    i,
+                                    steps});
+  }
+}
+
 void read_sweep(Reader& r, const Field& f, NamedLoad& load) {
   MapView v(r, f.node, f.path,
-            {"kind", "from", "to", "steps", "spacing", "arrival", "max_in_flight", "connections", "slo"}, "'sweep'");
+            {"kind", "from", "to", "steps", "spacing", "saturation", "arrival", "max_in_flight", "connections", "slo"},
+            "'sweep'");
   if (!v.is_map()) return;
   if (auto* k = v.get("kind")) read_choice(r, *k, {"capacity"});
   const loadgen::OpenLoop base = read_open_common(r, v);
   const Field* from_f = v.get("from");
   const Field* to_f = v.get("to");
-  if (!from_f || !to_f) {
-    r.error(f.where, "a sweep needs from and to", "e.g. sweep: {kind: capacity, from: 1/s, to: 16/s, steps: 5}");
-    return;
-  }
-  const auto from = read_rate(r, *from_f, 0.001, kMaxRate);
-  const auto to = read_rate(r, *to_f, 0.001, kMaxRate);
   const int steps = v.get("steps") ? static_cast<int>(read_int(r, *v.get("steps"), 2, 50).value_or(5)) : 5;
-  std::string spacing = "geometric";
-  if (auto* s = v.get("spacing")) spacing = read_choice(r, *s, {"geometric", "linear"}).value_or(spacing);
   SweepSpec sweep{{}, f.where};
   if (auto* s = v.get("slo")) sweep.stop_slo = read_slo_list(r, *s);
   load.sweep = sweep;
+  if (!from_f && !to_f) {
+    add_auto_sweep_levels(r, v, base, steps, load);
+    return;
+  }
+  if (!from_f || !to_f) {
+    r.error(f.where, "a sweep needs both from and to, or neither (automatic bounds)",
+            "e.g. sweep: {kind: capacity, from: 1/s, to: 16/s, steps: 5}, or sweep: {kind: capacity, steps: 5}");
+    return;
+  }
+  if (const Field* s = v.get("saturation"))
+    r.error(s->where, "'saturation' is for the automatic sweep", "drop from and to, or drop saturation");
+  const auto from = read_rate(r, *from_f, 0.001, kMaxRate);
+  const auto to = read_rate(r, *to_f, 0.001, kMaxRate);
+  std::string spacing = "geometric";
+  if (auto* s = v.get("spacing")) spacing = read_choice(r, *s, {"geometric", "linear"}).value_or(spacing);
   if (!from || !to) return;
   if (*to <= *from) {
     r.error(to_f->where, "a sweep's 'to' must be above 'from'", "e.g. from: 1/s, to: 16/s");

@@ -110,7 +110,8 @@ void add_load(Settings& s, const Cell& cell) {
     const auto& o = std::get<loadgen::OpenLoop>(l.pattern);
     static constexpr std::array<const char*, 3> kArrival = {"constant", "poisson", "gamma"};
     s.emplace_back("load.pattern", cell.sweep ? "sweep" : "open");
-    s.emplace_back("load.rate", fmt::format("{:.4g}/s", o.rate_per_s));
+    const bool auto_rate = cell.sweep && cell.sweep->role == SweepRole::AutoRate;
+    s.emplace_back("load.rate", auto_rate ? std::string("auto (from the measured bounds)") : fmt::format("{:.4g}/s", o.rate_per_s));
     s.emplace_back("load.arrival", kArrival[static_cast<std::size_t>(o.arrival)]);
     if (o.arrival == loadgen::Arrival::Gamma) s.emplace_back("load.burstiness", fmt::format("{:g}", o.burstiness));
     s.emplace_back("load.max_in_flight", std::to_string(o.max_in_flight));

@@ -43,6 +43,8 @@ struct LoadLevel {
   std::string label;                                      // id component, e.g. "c4", "8rps", "s2"; empty if single
   std::vector<std::pair<std::string, std::string>> axes;  // e.g. {"concurrency", "4"}
   loadgen::LoadPattern pattern;
+  SweepRole role = SweepRole::Rate;  // sweeps only
+  int rate_index = 0, rate_count = 0;  // AutoRate steps: position among them, and their number
 };
 
 struct SweepSpec {
