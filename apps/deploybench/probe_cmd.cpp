@@ -184,7 +184,8 @@ void setup_probe(CLI::App& app, int& exit_code) {
   sub->add_option("--warmup", o->warmup, "Warmup before the window, excluded from statistics");
   sub->add_option("--requests", o->requests, "Stop after this many measured requests");
   sub->add_option("--timeout", o->timeout, "Per-request timeout");
-  sub->add_option("--threads", o->threads, "Generator threads (default: one per two cores)");
+  sub->add_option("--threads", o->threads,
+                  "Generator threads (default: one per two cores; with --http-get one per core)");
   sub->add_option("--seed", o->seed, "Seed for the schedule and prompts");
   sub->add_option("--records", o->records, "Write one JSON line per request to this file");
   sub->add_option("--cacert", o->cacert, "HTTPS: trust the CA certificates in this PEM file (like curl --cacert)")

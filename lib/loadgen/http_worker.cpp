@@ -1,5 +1,6 @@
 #include "loadgen/http_worker.h"
 
+#include <fmt/core.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
@@ -29,6 +30,7 @@ HttpWorker::~HttpWorker() {
   slots_.clear();
   if (multi_) curl_multi_cleanup(multi_);
   if (headers_) curl_slist_free_all(headers_);
+  if (url_) curl_url_cleanup(url_);
   if (timer_fd_ >= 0) close(timer_fd_);
 }
 
@@ -38,6 +40,12 @@ Status HttpWorker::init() {
   timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
   if (!multi_ || timer_fd_ < 0) return make_error(ErrorCode::Failed, "cannot create a curl multi handle or timerfd");
   events_.add_permanent(timer_fd_);
+  url_ = curl_url();
+  if (const CURLUcode rc =
+          curl_url_set(url_, CURLUPART_URL, spec_.request->url.c_str(), CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME);
+      rc != CURLUE_OK)
+    return make_error(ErrorCode::InvalidArgument, fmt::format("URL {}: {}", spec_.request->url, curl_url_strerror(rc)),
+                      "give a full URL such as http://127.0.0.1:8080");
   curl_multi_setopt(multi_, CURLMOPT_PIPELINING, CURLPIPE_NOTHING);  // HTTP/1.1, one request per connection
   curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(spec_.slots));
   curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &HttpWorker::on_socket);
@@ -60,7 +68,7 @@ Transfer* HttpWorker::take_slot() {
     return t;
   }
   if (static_cast<int>(slots_.size()) >= spec_.slots) return nullptr;
-  slots_.push_back(std::make_unique<Transfer>(*spec_.request, headers_, shared_.t0));
+  slots_.push_back(std::make_unique<Transfer>(*spec_.request, headers_, url_, shared_.t0));
   events_.attach(slots_.back()->easy());
   return slots_.back().get();
 }

@@ -102,7 +102,8 @@ class HttpWorker {
   WorkerResult result_;
   CURLM* multi_ = nullptr;
   curl_slist* headers_ = nullptr;
-  EventSet events_;  // outlives multi_ (freed in the destructor body): cached connections close through it
+  CURLU* url_ = nullptr;  // spec_.request->url, parsed once
+  EventSet events_;       // outlives multi_ (freed in the destructor body): cached connections close through it
   int timer_fd_ = -1;
   Nanos timer_armed_ = kNever;    // what timer_fd_ is set to
   Nanos curl_deadline_ = kNever;  // when curl wants socket_action(CURL_SOCKET_TIMEOUT)

@@ -69,7 +69,7 @@ struct RunOptions {
   bool keep_records = false;            // also return the records in LoadResult::records
   std::optional<GoodputSlo> slo;        // set: RunMetrics.goodput_per_s is computed
   ValidityLimits limits;
-  int threads = 0;                            // worker threads; 0 = one per two cores
+  int threads = 0;                            // worker threads; 0 = one per two cores (http_get: one per core)
   bool http_get = false;                      // send plain GETs to endpoint.base_url (calibration)
   TlsOptions tls;                             // HTTPS verification (model discovery too)
   const std::atomic<bool>* cancel = nullptr;  // set to true to abandon the run

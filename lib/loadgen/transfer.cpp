@@ -54,13 +54,15 @@ void apply_tls(CURL* easy, const TlsOptions& tls) {
   }
 }
 
-Transfer::Transfer(const RequestTemplate& tmpl, curl_slist* headers, TimePoint t0)
+Transfer::Transfer(const RequestTemplate& tmpl, curl_slist* headers, CURLU* url, TimePoint t0)
     : easy_(curl_easy_init()), tmpl_(tmpl), t0_(t0) {
-  curl_easy_setopt(easy_, CURLOPT_URL, tmpl.url.c_str());
+  curl_easy_setopt(easy_, CURLOPT_CURLU, url);
   curl_easy_setopt(easy_, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
   curl_easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy_, CURLOPT_TCP_NODELAY, 1L);
-  curl_easy_setopt(easy_, CURLOPT_PROXY, "");  // no proxy: also skips reading *_proxy variables per request
+  // No proxy, and no reading of the *_proxy / no_proxy variables (getenv) on every request.
+  curl_easy_setopt(easy_, CURLOPT_PROXY, "");
+  curl_easy_setopt(easy_, CURLOPT_NOPROXY, "*");
   curl_easy_setopt(easy_, CURLOPT_TIMEOUT_MS, static_cast<long>(tmpl.timeout.count() / 1'000'000));
   curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &Transfer::on_write);
   curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);

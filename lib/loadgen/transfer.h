@@ -33,7 +33,9 @@ struct RequestTemplate {
 
 class Transfer {
  public:
-  Transfer(const RequestTemplate& tmpl, curl_slist* headers, TimePoint t0);
+  /// `url` is tmpl.url parsed once (CURLOPT_CURLU, so curl does not re-parse it per request);
+  /// it and `headers` must outlive the transfer.
+  Transfer(const RequestTemplate& tmpl, curl_slist* headers, CURLU* url, TimePoint t0);
   ~Transfer();
   Transfer(const Transfer&) = delete;
   Transfer& operator=(const Transfer&) = delete;
