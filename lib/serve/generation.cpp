@@ -22,7 +22,28 @@ bool PollSlots::try_acquire() {
 }
 
 Generation::~Generation() {
-  if (polling_) slots_->release();
+  if (polling_) stop_polling();
+}
+
+bool Generation::start_polling() {
+  if (!slots_ || !slots_->try_acquire()) return false;
+  polling_ = true;
+  const int engine = slots_->engine_cpu();
+  poller_ = ::pthread_self();
+  if (engine < 0 || ::pthread_getaffinity_np(poller_, sizeof saved_cpus_, &saved_cpus_) != 0) return true;
+  cpu_set_t others = saved_cpus_;
+  CPU_CLR(engine, &others);
+  moved_ = CPU_ISSET(engine, &saved_cpus_) && CPU_COUNT(&others) > 0 &&
+           ::pthread_setaffinity_np(poller_, sizeof others, &others) == 0;
+  return true;
+}
+
+void Generation::stop_polling() {
+  // May run on another thread (the last owner destroys the generation): address the poller.
+  if (moved_) ::pthread_setaffinity_np(poller_, sizeof saved_cpus_, &saved_cpus_);
+  moved_ = false;
+  slots_->release();
+  polling_ = false;
 }
 
 void Generation::push(GenerationEvent event) {
@@ -37,8 +58,7 @@ void Generation::push(GenerationEvent event) {
 
 void Generation::await_due(TimePoint deadline) {
   if (gap_ <= Nanos::zero()) return;
-  if (!polling_ && !(slots_ && slots_->try_acquire())) return;
-  polling_ = true;
+  if (!polling_ && !start_polling()) return;
   const std::uint64_t taken = taken_;
   auto arrived = [&] { return pushed_.load(std::memory_order_acquire) != taken; };
   const TimePoint due = TimePoint(Nanos(taken_push_ns_)) + gap_;
@@ -58,10 +78,7 @@ void Generation::note_arrival(std::uint64_t pushed, std::int64_t last_push_ns, b
   gap_ = pushed == taken_ + 1 && taken_push_ns_ != 0 ? Nanos(last_push_ns - taken_push_ns_) : Nanos::zero();
   taken_ = pushed;
   taken_push_ns_ = last_push_ns;
-  if (done && polling_) {
-    slots_->release();
-    polling_ = false;
-  }
+  if (done && polling_) stop_polling();
 }
 
 bool Generation::wait(std::vector<GenerationEvent>& out, Nanos timeout) {

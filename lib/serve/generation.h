@@ -9,6 +9,9 @@
 // learns the token cadence and sleeps until just before the next token is due, then polls
 // for it: the scheduler's push then finds nobody blocked and makes no system call. A token
 // that does not come within half a gap of when it was due falls back to a blocking wait.
+#include <pthread.h>
+#include <sched.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -93,6 +96,11 @@ class Generation {
   /// half a gap late. Returns at once while the cadence is unknown.
   void await_due(TimePoint deadline);
   void note_arrival(std::uint64_t pushed, std::int64_t last_push_ns, bool done);
+  /// Takes a poll slot and moves this (client) thread off the scheduler's CPU: a poller woken
+  /// there by its timer would preempt the decode it waits for. Returns false without a slot.
+  bool start_polling();
+  /// Gives the slot back and restores the client thread's CPU affinity.
+  void stop_polling();
 
   std::mutex mu_;
   std::condition_variable cv_;
@@ -103,6 +111,9 @@ class Generation {
   // Client side only.
   std::shared_ptr<PollSlots> slots_;
   bool polling_ = false;  // holds one of slots_
+  bool moved_ = false;    // poller_ runs with saved_cpus_ minus the scheduler's CPU
+  pthread_t poller_{};
+  cpu_set_t saved_cpus_{};
   std::uint64_t taken_ = 0;
   std::int64_t taken_push_ns_ = 0;  // push time of the latest event taken
   Nanos gap_{0};                    // between the two latest tokens, when taken one by one
