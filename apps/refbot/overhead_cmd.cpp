@@ -20,6 +20,7 @@ struct OverheadFlags {
   int tokens = 128;
   int repetitions = 15;
   int client_pollers = -1;
+  bool same_cpu = true;
   bool json = false;
   bool verbose = false;
 };
@@ -39,6 +40,7 @@ int run_overhead(const OverheadFlags& f) {
   o.tokens = f.tokens;
   o.repetitions = f.repetitions;
   o.client_pollers = f.client_pollers;
+  o.same_cpu = f.same_cpu;
   auto r = serve::measure_serving_overhead(o);
   if (!r) {
     fmt::print(stderr, "refbot overhead: {}\n", r.error().message);
@@ -93,6 +95,8 @@ void setup_overhead(CLI::App& app, int& exit_code) {
   sub->add_option("--repetitions", f->repetitions, "Pairs of runs (one in-process, one through HTTP)")
       ->capture_default_str();
   sub->add_option("--client-pollers", f->client_pollers, "As refbot serve --client-pollers")->capture_default_str();
+  sub->add_flag("--same-cpu,!--no-same-cpu", f->same_cpu,
+                "Run the in-process side on the CPU the server's engine thread used (default on)");
   sub->add_flag("--json", f->json, "Print JSON instead of a table");
   sub->add_flag("--verbose", f->verbose, "Also print every pair of runs");
   sub->callback([f, &exit_code] { exit_code = run_overhead(*f); });

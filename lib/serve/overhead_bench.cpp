@@ -1,6 +1,8 @@
 #include "serve/overhead_bench.h"
 
 #include <fmt/format.h>
+#include <pthread.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <latch>
@@ -63,6 +65,22 @@ double inprocess_rate(Engine& engine, const std::vector<int>& prompt, int batch,
     }
   }
   return batch * tokens / to_seconds(SteadyClock::now() - start);
+}
+
+/// inprocess_rate on a thread of its own, pinned to `cpu` (-1: wherever the kernel puts it).
+double inprocess_rate_on(int cpu, Engine& engine, const std::vector<int>& prompt, int batch, int tokens) {
+  double rate = 0;
+  std::thread t([&] {
+    if (cpu >= 0) {
+      cpu_set_t one;
+      CPU_ZERO(&one);
+      CPU_SET(cpu, &one);
+      ::pthread_setaffinity_np(::pthread_self(), sizeof one, &one);
+    }
+    rate = inprocess_rate(engine, prompt, batch, tokens);
+  });
+  t.join();
+  return rate;
 }
 
 struct HttpRates {
@@ -163,7 +181,8 @@ Result<OverheadResult> measure_serving_overhead(const OverheadOptions& options) 
     // Alternate which side goes first, so a machine speeding up or slowing down within a
     // pair favours neither side.
     if (rep % 2 == 1) run_http();
-    pair.inprocess_tok_s = inprocess_rate(engine, prompt, result.batch, options.tokens);
+    pair.inprocess_tok_s =
+        inprocess_rate_on(options.same_cpu ? server.engine_cpu() : -1, engine, prompt, result.batch, options.tokens);
     if (rep % 2 == 0) run_http();
     result.pairs.push_back(pair);
   }

@@ -17,6 +17,12 @@ struct OverheadOptions {
   int tokens = 128;            // generated per sequence (max_tokens = min_tokens)
   int repetitions = 15;        // pairs of runs (each pair differs by ~10% on a shared VM: use many)
   int client_pollers = -1;     // the server's SchedulerOptions::client_pollers
+  /// Run each in-process measurement on the CPU where the server's scheduler thread ran in
+  /// the previous HTTP run. The kernel places that thread, while the benchmark's main thread
+  /// tends to stay where the process started; on a VM whose vCPUs differ in speed (one of
+  /// them takes the block-device interrupts of every build on the machine) the pairs would
+  /// otherwise compare CPUs, not serving.
+  bool same_cpu = true;
   std::string question = "What is continuous batching?";
 };
 

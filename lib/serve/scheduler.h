@@ -44,6 +44,8 @@ class Scheduler {
   /// the scheduler is stopping (503). Thread-safe.
   Result<std::shared_ptr<Generation>> submit(GenerationRequest request);
   int queue_depth() const;
+  /// The CPU the scheduler thread ran on at its latest iteration (-1 before the first).
+  int engine_cpu() const { return poll_slots_->engine_cpu(); }
 
  private:
   struct Waiting;

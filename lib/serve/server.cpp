@@ -55,4 +55,9 @@ Status Server::run() {
 
 void Server::stop() { http_.stop(); }
 
+int Server::engine_cpu() {
+  std::lock_guard lock(mu_);
+  return scheduler_ ? scheduler_->engine_cpu() : -1;
+}
+
 }  // namespace deploybench::serve

@@ -40,6 +40,8 @@ class Server {
   /// Blocks until the engine is loaded (true) or failed to load (false).
   bool wait_ready();
   const ServeMetrics& metrics() const { return metrics_; }
+  /// Where the engine last ran (Scheduler::engine_cpu), -1 before the engine is loaded.
+  int engine_cpu();
 
  private:
   void load();
