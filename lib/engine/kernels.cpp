@@ -33,7 +33,8 @@ detail::Q8Rows q8_kernel(Isa isa) {
 
 // Splits the rows of all jobs (concatenated) into tasks of whole 16-row blocks,
 // about 8 per thread so a thread preempted by another process delays the step
-// little.
+// little. The pool runs each thread's share of tasks in order, so each thread
+// streams one contiguous range of weight rows.
 template <typename Matrix, typename Input, typename Kernel>
 void run_jobs(ThreadPool& pool, std::span<const MatJob<Matrix>> jobs, const Input& x, Kernel kernel) {
   int total = 0;
