@@ -239,12 +239,7 @@ void Transformer<Matrix>::ffn_block(int l, int batch) {
   const int dim = c.dim;
   for (int b = 0; b < batch; ++b) rmsnorm(xb_.data() + b * dim, x_.data() + b * dim, L.rms_ffn, dim);
   prepare(xb_.data(), batch, dim);
-  run({{&L.w1, hb_.data()}, {&L.w3, hb2_.data()}});
-  // SwiGLU: silu(w1 x) * (w3 x)
-  for (std::size_t i = 0; i < static_cast<std::size_t>(batch) * c.hidden_dim; ++i) {
-    const float g = hb_[i];
-    hb_[i] = g / (1.0f + std::exp(-g)) * hb2_[i];
-  }
+  matmul_swiglu(pool_, isa_, L.w1, L.w3, input_, hb_.data(), hb2_.data());  // hb = silu(w1 x) * (w3 x)
   prepare(hb_.data(), batch, c.hidden_dim);
   run({{&L.w2, xb_.data()}});
   for (std::size_t i = 0; i < static_cast<std::size_t>(batch) * dim; ++i) x_[i] += xb_[i];
