@@ -14,7 +14,7 @@ PACKAGES=(
   podman runc netavark aardvark-dns iptables slirp4netns qemu-system-x86 busybox-static linux-image-amd64
   cpio xz-utils iproute2 util-linux curl
   # tests and benchmarks
-  wrk chromium python3 time
+  wrk chromium python3 time openssl
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -13,10 +13,10 @@
 #include "commands.h"
 #include "core/units.h"
 #include "exit_codes.h"
-#include "terminal_progress.h"
 #include "loadgen/load_generator.h"
 #include "loadgen/summary_json.h"
 #include "runner/interrupt.h"
+#include "terminal_progress.h"
 
 namespace deploybench::cli {
 namespace {
@@ -34,8 +34,9 @@ struct ProbeOptions {
   std::uint64_t requests = 0, seed = 1;
   std::string records;
   bool json = false, quiet = false;
+  std::string cacert;
+  bool insecure = false;
 };
-
 
 Result<loadgen::LoadConfig> load_config(const ProbeOptions& o) {
   loadgen::LoadConfig l;
@@ -133,6 +134,8 @@ int run_probe(const ProbeOptions& o) {
   run.http_get = o.http_get;
   run.threads = o.threads;
   run.records_jsonl = o.records;
+  run.tls.ca_file = o.cacert;
+  run.tls.insecure = o.insecure;
   TerminalProgress progress;
   if (!o.quiet && isatty(STDOUT_FILENO) && isatty(STDERR_FILENO)) run.progress = &progress;
   Result<loadgen::LoadResult> result = make_error(ErrorCode::Failed, "not run");
@@ -184,6 +187,9 @@ void setup_probe(CLI::App& app, int& exit_code) {
   sub->add_option("--threads", o->threads, "Generator threads (default: one per two cores)");
   sub->add_option("--seed", o->seed, "Seed for the schedule and prompts");
   sub->add_option("--records", o->records, "Write one JSON line per request to this file");
+  sub->add_option("--cacert", o->cacert, "HTTPS: trust the CA certificates in this PEM file (like curl --cacert)")
+      ->check(CLI::ExistingFile);
+  sub->add_flag("--insecure,-k", o->insecure, "HTTPS: do not verify the server's certificate or host name");
   sub->add_flag("--json", o->json, "Print the summary as one JSON object");
   sub->add_flag("--quiet", o->quiet, "No progress line");
   sub->callback([o, duration, &exit_code] {

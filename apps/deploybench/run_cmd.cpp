@@ -15,6 +15,7 @@
 #include "core/fs.h"
 #include "exit_codes.h"
 #include "report/report.h"
+#include "result/cell_key.h"
 #include "runner/interrupt.h"
 #include "runner/production.h"
 #include "scenario/filter.h"
@@ -49,7 +50,8 @@ Result<scenario::RunPlan> load(const RunOptions& o) {
     return plan.error();
   }
   if (auto t = compare::parse_thresholds(plan->slo); !t)
-    return make_error(ErrorCode::InvalidScenario, fmt::format("{}: slo: {}", o.file, t.error().message), t.error().hint);
+    return make_error(ErrorCode::InvalidScenario, fmt::format("{}: slo: {}", o.file, t.error().message),
+                      t.error().hint);
   if (o.only.empty()) return plan;
   auto only = scenario::parse_only(o.only);
   if (!only) return only.error();
@@ -81,11 +83,24 @@ void write_reports(const scenario::RunPlan& plan, const runner::RunOutcome& out)
   }
 }
 
+/// The cells the run's SLOs judge: every cell but capacity-sweep steps, whose verdict is the
+/// capacity they found (a sweep is meant to run until its SLO breaks).
+result::ResultSet judged_by_slos(const result::ResultSet& results) {
+  result::ResultSet out{results.manifest, {}};
+  for (const auto& c : results.cells)
+    if (!result::is_sweep_step(c)) out.cells.push_back(c);
+  if (const auto skipped = results.cells.size() - out.cells.size(); skipped > 0)
+    fmt::print("SLOs: {} capacity-sweep cell(s) not judged here: a sweep's result is its capacity line above\n",
+               skipped);
+  return out;
+}
+
 /// SLOs and the gate section, printed as a verdict. Returns the exit code they imply.
 int apply_slos_and_gate(const scenario::RunPlan& plan, const runner::RunOutcome& out, const std::string& baseline) {
   int rc = code(ExitCode::Ok);
-  if (!plan.slo.empty()) {
-    auto v = compare::evaluate_slos(out.results, plan.slo);
+  const result::ResultSet judged = judged_by_slos(out.results);
+  if (!plan.slo.empty() && !judged.cells.empty()) {
+    auto v = compare::evaluate_slos(judged, plan.slo);
     if (!v) {
       print_error(v.error());
       return code(ExitCode::Failure);
@@ -133,8 +148,9 @@ int run_run(const RunOptions& o) {
   ro.out_dir = o.out_dir.empty() ? plan->output.dir : std::filesystem::path(o.out_dir);
   ro.run_id = o.run_id;
   if (!o.quiet) ro.log = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
-  if (!o.quiet) fmt::print(stderr, "{}: {} cells, {} deployments, about {}\n", plan->name, plan->cells.size(),
-                           plan->deployments, scenario::human_duration(plan->estimated_duration));
+  if (!o.quiet)
+    fmt::print(stderr, "{}: {} cells, {} deployments, about {}\n", plan->name, plan->cells.size(), plan->deployments,
+               scenario::human_duration(plan->estimated_duration));
 
   runner::InterruptGuard guard;
   auto out = runner::run_plan(*plan, ro, targets, driver, runner::InterruptGuard::flag());
@@ -161,8 +177,9 @@ void setup_run(CLI::App& app, int& exit_code) {
   auto* sub = app.add_subcommand("run", "Deploy the scenario's targets, drive load at them, and write results");
   auto o = std::make_shared<RunOptions>();
   sub->add_option("scenario", o->file, "Scenario YAML file (see scenarios/README.md)")->required();
-  sub->add_option("--out", o->out_dir, "Directory that receives the run directory <run-id>/ (default: the "
-                                       "scenario's output.dir, else results/)");
+  sub->add_option("--out", o->out_dir,
+                  "Directory that receives the run directory <run-id>/ (default: the "
+                  "scenario's output.dir, else results/)");
   sub->add_option("--only", o->only, "Run only cells matching axis=value pairs, e.g. target=local,precision=int8");
   sub->add_flag("--dry-run", o->dry_run, "Print the plan and its estimated duration; deploy nothing");
   sub->add_option("--run-id", o->run_id, "Name of the run directory (default: UTC time and a random suffix)");

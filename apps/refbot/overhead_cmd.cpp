@@ -20,6 +20,7 @@ struct OverheadFlags {
   int tokens = 128;
   int repetitions = 5;
   bool json = false;
+  bool verbose = false;
 };
 
 int run_overhead(const OverheadFlags& f) {
@@ -42,6 +43,12 @@ int run_overhead(const OverheadFlags& f) {
     return 1;
   }
   if (f.json) {
+    nlohmann::json pairs = nlohmann::json::array();
+    for (const auto& p : r->pairs)
+      pairs.push_back({{"inprocess_tok_s", p.inprocess_tok_s},
+                       {"http_tok_s", p.http_tok_s},
+                       {"server_tok_s", p.server_tok_s},
+                       {"overhead", p.overhead()}});
     nlohmann::json j = {{"model", r->description},
                         {"batch", r->batch},
                         {"tokens", r->tokens},
@@ -49,16 +56,24 @@ int run_overhead(const OverheadFlags& f) {
                         {"inprocess_tok_s", r->inprocess_tok_s},
                         {"http_tok_s", r->http_tok_s},
                         {"server_tok_s", r->server_tok_s},
-                        {"overhead", r->overhead()}};
+                        {"overhead", r->overhead},
+                        {"overhead_min", r->overhead_min},
+                        {"overhead_max", r->overhead_max},
+                        {"pairs", pairs}};
     fmt::print("{}\n", j.dump(2));
     return 0;
   }
-  fmt::print("model: {}\nbatch {}, {} prompt tokens, {} generated tokens per sequence, median of {} runs\n",
-             r->description, r->batch, r->prompt_tokens, r->tokens, f.repetitions);
+  fmt::print("model: {}\nbatch {}, {} prompt tokens, {} generated tokens per sequence, medians of {} pairs of runs\n",
+             r->description, r->batch, r->prompt_tokens, r->tokens, r->pairs.size());
+  if (f.verbose)
+    for (const auto& p : r->pairs)
+      fmt::print("  pair: in-process {:7.1f}  server clock {:7.1f}  HTTP {:7.1f} tok/s  overhead {:6.2f} %\n",
+                 p.inprocess_tok_s, p.server_tok_s, p.http_tok_s, 100.0 * p.overhead());
   fmt::print("{:<32} {:>10.1f} tok/s\n", "in-process (prefill+decode)", r->inprocess_tok_s);
   fmt::print("{:<32} {:>10.1f} tok/s\n", "server clock (Server-Timing)", r->server_tok_s);
   fmt::print("{:<32} {:>10.1f} tok/s\n", "through HTTP (SSE, loopback)", r->http_tok_s);
-  fmt::print("{:<32} {:>9.2f} %\n", "serving overhead", 100.0 * r->overhead());
+  fmt::print("{:<32} {:>9.2f} %  (median of pairs; range {:.2f} .. {:.2f} %)\n", "serving overhead",
+             100.0 * r->overhead, 100.0 * r->overhead_min, 100.0 * r->overhead_max);
   return 0;
 }
 
@@ -73,8 +88,10 @@ void setup_overhead(CLI::App& app, int& exit_code) {
   sub->add_option("--threads", f->threads, "Compute threads")->capture_default_str();
   sub->add_option("--batch", f->batch, "Concurrent sequences (= --max-batch of the server)")->capture_default_str();
   sub->add_option("--tokens", f->tokens, "Generated tokens per sequence")->capture_default_str();
-  sub->add_option("--repetitions", f->repetitions, "Alternating runs of each side")->capture_default_str();
+  sub->add_option("--repetitions", f->repetitions, "Pairs of runs (one in-process, one through HTTP)")
+      ->capture_default_str();
   sub->add_flag("--json", f->json, "Print JSON instead of a table");
+  sub->add_flag("--verbose", f->verbose, "Also print every pair of runs");
   sub->callback([f, &exit_code] { exit_code = run_overhead(*f); });
 }
 

@@ -15,7 +15,7 @@ size_t append_body(char* data, size_t size, size_t count, void* out) {
 
 }  // namespace
 
-Result<std::string> discover_model(const Endpoint& endpoint, Nanos timeout) {
+Result<std::string> discover_model(const Endpoint& endpoint, Nanos timeout, const TlsOptions& tls) {
   const std::string url = endpoint.base_url + "/v1/models";
   CURL* easy = curl_easy_init();
   if (!easy) return make_error(ErrorCode::Failed, "cannot create a curl handle");
@@ -30,14 +30,21 @@ Result<std::string> discover_model(const Endpoint& endpoint, Nanos timeout) {
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &append_body);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, &body);
+  apply_tls(easy, tls);
+  char error_text[CURL_ERROR_SIZE] = {};
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_text);
   const CURLcode rc = curl_easy_perform(easy);
   long status = 0;
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_cleanup(easy);
   curl_slist_free_all(headers);
   const std::string hint = "pass the model id explicitly (--model, or the target's model)";
+  if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE)
+    return make_error(ErrorCode::Unavailable, fmt::format("GET {} failed: {}", url, error_text),
+                      "trust the server's CA with a CA file (probe --cacert FILE) or skip verification (--insecure)");
   if (rc != CURLE_OK)
-    return make_error(ErrorCode::Unavailable, fmt::format("GET {} failed: {}", url, curl_easy_strerror(rc)),
+    return make_error(ErrorCode::Unavailable,
+                      fmt::format("GET {} failed: {}", url, *error_text ? error_text : curl_easy_strerror(rc)),
                       fmt::format("is an OpenAI-compatible server listening at {}? (or {})", endpoint.base_url, hint));
   if (status != 200) return make_error(ErrorCode::Failed, fmt::format("GET {} returned HTTP {}", url, status), hint);
   const auto j = nlohmann::json::parse(body, nullptr, false);

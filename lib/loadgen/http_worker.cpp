@@ -1,11 +1,10 @@
 #include "loadgen/http_worker.h"
 
-#include <sys/epoll.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
+#include <array>
 #include <ctime>
 
 namespace deploybench::loadgen {
@@ -31,19 +30,14 @@ HttpWorker::~HttpWorker() {
   if (multi_) curl_multi_cleanup(multi_);
   if (headers_) curl_slist_free_all(headers_);
   if (timer_fd_ >= 0) close(timer_fd_);
-  if (epoll_fd_ >= 0) close(epoll_fd_);
 }
 
 Status HttpWorker::init() {
+  if (auto s = events_.init(); !s) return s;
   multi_ = curl_multi_init();
   timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
-  if (!multi_ || timer_fd_ < 0 || epoll_fd_ < 0)
-    return make_error(ErrorCode::Failed, "cannot create a curl multi handle, timerfd or epoll set");
-  epoll_event ev{};
-  ev.events = EPOLLIN;
-  ev.data.fd = timer_fd_;
-  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, timer_fd_, &ev);
+  if (!multi_ || timer_fd_ < 0) return make_error(ErrorCode::Failed, "cannot create a curl multi handle or timerfd");
+  events_.add_permanent(timer_fd_);
   curl_multi_setopt(multi_, CURLMOPT_PIPELINING, CURLPIPE_NOTHING);  // HTTP/1.1, one request per connection
   curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(spec_.slots));
   curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &HttpWorker::on_socket);
@@ -67,6 +61,7 @@ Transfer* HttpWorker::take_slot() {
   }
   if (static_cast<int>(slots_.size()) >= spec_.slots) return nullptr;
   slots_.push_back(std::make_unique<Transfer>(*spec_.request, headers_, shared_.t0));
+  events_.attach(slots_.back()->easy());
   return slots_.back().get();
 }
 
@@ -165,7 +160,10 @@ void HttpWorker::finish_transfer(Transfer* t, CURLcode code) {
   --active_;
   if (spec_.open_loop) shared_.outstanding.fetch_sub(1, std::memory_order_relaxed);
   if (t->first) result_.first = r;
-  account(r, t->error_body());
+  if (code != CURLE_OK)
+    account(r, *t->curl_error() ? t->curl_error() : curl_easy_strerror(code));  // no body: say what curl saw
+  else
+    account(r, t->error_body());
   // Think time (and closed-loop lag) run from when the worker saw the completion.
   if (t->user >= 0) user_ready_[static_cast<std::size_t>(t->user)] = noticed + spec_.think_time;
   t->user = -1;
@@ -205,29 +203,23 @@ Nanos HttpWorker::next_wakeup(Nanos t) const {
 }
 
 // curl asks to watch (or stop watching) a socket.
-int HttpWorker::on_socket(CURL*, curl_socket_t fd, int what, void* self, void* registered) {
+int HttpWorker::on_socket(CURL*, curl_socket_t fd, int what, void* self, void*) {
   auto* w = static_cast<HttpWorker*>(self);
-  if (what == CURL_POLL_REMOVE) {
-    epoll_ctl(w->epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);  // may already be closed: ignore errors
-    return 0;
-  }
-  epoll_event ev{};
-  ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
-  ev.data.fd = fd;
-  if (registered) {
-    epoll_ctl(w->epoll_fd_, EPOLL_CTL_MOD, fd, &ev);
-  } else if (epoll_ctl(w->epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0 && errno == EEXIST) {
-    epoll_ctl(w->epoll_fd_, EPOLL_CTL_MOD, fd, &ev);
-  }
-  curl_multi_assign(w->multi_, fd, w);
+  if (what == CURL_POLL_REMOVE)
+    w->events_.unwatch(fd);
+  else
+    w->events_.watch(fd, (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u));
   return 0;
 }
 
 // curl asks to be called back after `timeout_ms` (-1: cancel). Only recorded here: curl may not
-// be re-entered from its own callback.
+// be re-entered from its own callback. 0 (the common case, after each curl_multi_add_handle)
+// means "now", which needs no clock read.
 int HttpWorker::on_curl_timer(CURLM*, long timeout_ms, void* self) {
   auto* w = static_cast<HttpWorker*>(self);
-  w->curl_deadline_ = timeout_ms < 0 ? kNever : w->now() + std::chrono::milliseconds{timeout_ms};
+  w->curl_deadline_ = timeout_ms < 0    ? kNever
+                      : timeout_ms == 0 ? Nanos{0}
+                                        : w->now() + std::chrono::milliseconds{timeout_ms};
   return 0;
 }
 
@@ -249,19 +241,18 @@ void HttpWorker::arm_timer(Nanos next) {
 // Sleeps until socket activity or `next`, then lets curl handle every ready socket.
 void HttpWorker::wait_for_events(Nanos next) {
   arm_timer(next);
-  epoll_event events[64];
-  const int n = epoll_wait(epoll_fd_, events, 64, kIdlePollMs);
+  std::array<epoll_event, 64> buffer;
   int running = 0;
-  for (int i = 0; i < n; ++i) {
-    const int fd = events[i].data.fd;
+  for (const epoll_event& ev : events_.wait(buffer, kIdlePollMs)) {
+    const int fd = ev.data.fd;
     if (fd == timer_fd_) {
       std::uint64_t expirations = 0;
       if (read(timer_fd_, &expirations, sizeof expirations) > 0) timer_armed_ = kNever;
       continue;
     }
-    const int flags = (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR) ? CURL_CSELECT_IN : 0) |
-                      (events[i].events & (EPOLLOUT | EPOLLERR) ? CURL_CSELECT_OUT : 0) |
-                      (events[i].events & EPOLLERR ? CURL_CSELECT_ERR : 0);
+    const int flags = (ev.events & (EPOLLIN | EPOLLHUP | EPOLLERR) ? CURL_CSELECT_IN : 0) |
+                      (ev.events & (EPOLLOUT | EPOLLERR) ? CURL_CSELECT_OUT : 0) |
+                      (ev.events & EPOLLERR ? CURL_CSELECT_ERR : 0);
     curl_multi_socket_action(multi_, fd, flags, &running);
   }
 }

@@ -1,8 +1,9 @@
 #pragma once
 // One load-generator thread: its own curl multi handle (so its own keep-alive connections),
 // its own metrics accumulator and lag histogram, no locks on the hot path (wrk2's design).
-// Event loop: curl's socket interface on an epoll set plus a timerfd for the next scheduled
-// send, so each wakeup costs O(ready sockets), not O(connections) as curl_multi_poll would.
+// Event loop: curl's socket interface on an epoll set (EventSet: keeps idle keep-alive sockets
+// registered) plus a timerfd for the next scheduled send, so each wakeup costs O(ready sockets),
+// not O(connections) as curl_multi_poll would.
 // Workers share only a few atomics: the in-flight count, the measured-request tickets, the
 // prompt cursor and progress counters.
 #include <curl/curl.h>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "loadgen/event_set.h"
 #include "loadgen/metrics.h"
 #include "loadgen/transfer.h"
 #include "loadgen/workload.h"
@@ -100,7 +102,7 @@ class HttpWorker {
   WorkerResult result_;
   CURLM* multi_ = nullptr;
   curl_slist* headers_ = nullptr;
-  int epoll_fd_ = -1;
+  EventSet events_;  // outlives multi_ (freed in the destructor body): cached connections close through it
   int timer_fd_ = -1;
   Nanos timer_armed_ = kNever;    // what timer_fd_ is set to
   Nanos curl_deadline_ = kNever;  // when curl wants socket_action(CURL_SOCKET_TIMEOUT)

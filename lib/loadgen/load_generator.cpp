@@ -31,8 +31,10 @@ Error invalid(const std::vector<Diagnostic>& diags) {
 }
 
 RequestTemplate make_template(const Endpoint& endpoint, const WorkloadConfig& workload, const LoadConfig& load,
-                              bool http_get) {
+                              const RunOptions& options) {
+  const bool http_get = options.http_get;
   RequestTemplate t;
+  t.tls = options.tls;
   std::string base = endpoint.base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   t.url = http_get ? endpoint.base_url : base + "/v1/chat/completions";
@@ -213,7 +215,7 @@ Result<LoadResult> run_load(const Endpoint& endpoint, const WorkloadConfig& work
   if (!options.http_get) {
     out.model = endpoint.model;
     if (out.model.empty()) {
-      auto model = discover_model(endpoint, std::chrono::seconds{10});
+      auto model = discover_model(endpoint, std::chrono::seconds{10}, options.tls);
       if (!model) return std::move(model).error();
       out.model = *model;
     }
@@ -224,7 +226,7 @@ Result<LoadResult> run_load(const Endpoint& endpoint, const WorkloadConfig& work
     if (!prepared) return std::move(prepared).error();
     prompts = std::move(prepared).value();
   }
-  const RequestTemplate tmpl = make_template(endpoint, workload, load, options.http_get);
+  const RequestTemplate tmpl = make_template(endpoint, workload, load, options);
   auto plan = make_plan(load, tmpl, prompts, options);
   if (!plan) return std::move(plan).error();
 

@@ -18,6 +18,7 @@
 #include "loadgen/load_config.h"
 #include "loadgen/metrics.h"
 #include "loadgen/record.h"
+#include "loadgen/transfer.h"
 #include "loadgen/workload_config.h"
 #include "stats/run_metrics.h"
 
@@ -70,6 +71,7 @@ struct RunOptions {
   ValidityLimits limits;
   int threads = 0;                            // worker threads; 0 = one per two cores
   bool http_get = false;                      // send plain GETs to endpoint.base_url (calibration)
+  TlsOptions tls;                             // HTTPS verification (model discovery too)
   const std::atomic<bool>* cancel = nullptr;  // set to true to abandon the run
 };
 
@@ -97,6 +99,6 @@ Status write_records_jsonl(const std::filesystem::path& path, const std::vector<
                            bool latency_from_schedule);
 
 /// GET <base_url>/v1/models and return the first model id.
-Result<std::string> discover_model(const Endpoint& endpoint, Nanos timeout);
+Result<std::string> discover_model(const Endpoint& endpoint, Nanos timeout, const TlsOptions& tls = {});
 
 }  // namespace deploybench::loadgen

@@ -46,6 +46,14 @@ ErrorKind classify_curl_error(CURLcode code) {
   }
 }
 
+void apply_tls(CURL* easy, const TlsOptions& tls) {
+  if (!tls.ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, tls.ca_file.c_str());
+  if (tls.insecure) {
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+}
+
 Transfer::Transfer(const RequestTemplate& tmpl, curl_slist* headers, TimePoint t0)
     : easy_(curl_easy_init()), tmpl_(tmpl), t0_(t0) {
   curl_easy_setopt(easy_, CURLOPT_URL, tmpl.url.c_str());
@@ -60,6 +68,8 @@ Transfer::Transfer(const RequestTemplate& tmpl, curl_slist* headers, TimePoint t
   curl_easy_setopt(easy_, CURLOPT_HEADERDATA, this);
   curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(easy_, CURLOPT_PRIVATE, this);
+  curl_easy_setopt(easy_, CURLOPT_ERRORBUFFER, error_text_);
+  apply_tls(easy_, tmpl.tls);
   if (tmpl.post)
     curl_easy_setopt(easy_, CURLOPT_POST, 1L);
   else

@@ -12,6 +12,15 @@
 
 namespace deploybench::loadgen {
 
+/// How HTTPS peers are verified. By default against the system's CA store, like curl.
+struct TlsOptions {
+  std::string ca_file;    // PEM bundle to trust instead of the system store (curl --cacert)
+  bool insecure = false;  // skip peer and host name verification (curl --insecure)
+};
+
+/// Applies `tls` to an easy handle (no-op for the defaults).
+void apply_tls(CURL* easy, const TlsOptions& tls);
+
 /// What every request of a run shares.
 struct RequestTemplate {
   std::string url;   // full URL, e.g. http://127.0.0.1:8080/v1/chat/completions
@@ -19,6 +28,7 @@ struct RequestTemplate {
   ResponseMode mode = ResponseMode::ChatStream;
   std::vector<std::string> headers;  // "Name: value", including Authorization when set
   Nanos timeout{std::chrono::seconds{60}};
+  TlsOptions tls;
 };
 
 class Transfer {
@@ -36,6 +46,8 @@ class Transfer {
   RequestRecord& complete(CURLcode code, Nanos now);
   RequestRecord& record() noexcept { return record_; }
   const std::string& error_body() const noexcept { return reader_.error_body(); }
+  /// curl's own description of a failed transfer (e.g. "SSL certificate problem: ...").
+  const char* curl_error() const noexcept { return error_text_; }
 
   int user = -1;       // closed loop: the virtual user this slot belongs to
   bool first = false;  // the first request its worker sent
@@ -51,6 +63,7 @@ class Transfer {
   RequestRecord record_;
   ResponseReader reader_;
   Nanos last_arrival_ = kNever;
+  char error_text_[CURL_ERROR_SIZE] = {};  // CURLOPT_ERRORBUFFER: curl clears it per transfer
 };
 
 /// Maps a curl error to the taxonomy (connect / timeout / transport).

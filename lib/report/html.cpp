@@ -124,6 +124,10 @@ std::string render_html(const result::ResultSet& results) {
   for (const auto& c : results.cells)
     for (const auto& note : error_notes(c)) errors += "<li>" + svg::escape_xml(cell_label(c) + ": " + note) + "</li>\n";
   if (!errors.empty()) out += "<h2 class=\"warn\">Errors</h2>\n<ul class=\"warn\">\n" + errors + "</ul>\n";
+  std::string capacity;
+  for (const auto& note : capacity_notes(results)) capacity += "<li>" + svg::escape_xml(note) + "</li>\n";
+  if (!capacity.empty())
+    out += "<h2>Capacity (highest sweep rate meeting its stop SLO)</h2>\n<ul>\n" + capacity + "</ul>\n";
   out += "<h2>Latency and throughput</h2>\n<div class=\"charts\">\n";
   out += percentile_chart(results, "ttft", "TTFT percentiles per cell");
   out += percentile_chart(results, "e2e", "E2E latency percentiles per cell");

@@ -52,6 +52,10 @@ std::string render_markdown(const result::ResultSet& results) {
   for (const auto& c : results.cells)
     for (const auto& note : error_notes(c)) errors += fmt::format("- `{}`: {}\n", cell_label(c), note);
   if (!errors.empty()) out += fmt::format("\n### Errors\n\n{}", errors);
+  std::string capacity;
+  for (const auto& note : capacity_notes(results)) capacity += fmt::format("- {}\n", note);
+  if (!capacity.empty())
+    out += fmt::format("\n### Capacity (highest sweep rate meeting its stop SLO)\n\n{}", capacity);
   out += overhead_section(results);
   const Table life = lifecycle_table(results);
   if (!life.rows.empty()) out += fmt::format("\n### Lifecycle\n\n{}", md_table(life.headers, life.numeric, life.rows));

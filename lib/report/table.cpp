@@ -87,4 +87,43 @@ std::vector<std::string> error_notes(const result::CellResult& cell) {
   return out;
 }
 
+std::vector<std::string> capacity_notes(const result::ResultSet& results) {
+  struct Sweep {
+    std::string name, slo, best, missed;
+    bool any_met = false;
+  };
+  std::vector<Sweep> sweeps;
+  for (const auto& c : results.cells) {
+    if (!c.sweep_slo_met) continue;
+    std::string name = result::cell_base_id(c);
+    name = name.substr(0, name.rfind('/'));  // drop the step's own label
+    if (c.repetition > 1) name += fmt::format(" #{}", c.repetition);
+    auto it = std::find_if(sweeps.begin(), sweeps.end(), [&](const Sweep& s) { return s.name == name; });
+    if (it == sweeps.end()) {
+      it = sweeps.insert(sweeps.end(), Sweep{name, {}, {}, {}});
+      for (const auto& [key, value] : c.settings)
+        if (key == "load.sweep_stop") it->slo = value;
+    }
+    std::string level = c.cell_id;
+    for (const auto& [key, value] : c.settings)
+      if (key == "load.rate") level = value;
+    if (*c.sweep_slo_met) {
+      it->best = level;
+      it->any_met = true;
+    } else if (it->missed.empty()) {
+      it->missed = level;
+    }
+  }
+  std::vector<std::string> out;
+  for (const auto& s : sweeps) {
+    if (!s.any_met)
+      out.push_back(fmt::format("{}: no rate met {} (the first, {}, did not)", s.name, s.slo, s.missed));
+    else if (s.missed.empty())
+      out.push_back(fmt::format("{}: every rate met {}, up to {}", s.name, s.slo, s.best));
+    else
+      out.push_back(fmt::format("{}: {} met {}; {} did not", s.name, s.best, s.slo, s.missed));
+  }
+  return out;
+}
+
 }  // namespace deploybench::report

@@ -32,4 +32,9 @@ std::string cell_label(const result::CellResult& cell);
 /// (the body shortened to ~160 characters, on one line). Empty when the cell had no errors.
 std::vector<std::string> error_notes(const result::CellResult& cell);
 
+/// One line per capacity sweep (rate steps carrying `sweep_slo_met`), in run order: the highest
+/// rate that met the sweep's stop SLO and the first that did not, e.g.
+/// "local/tiny-int8/chat/capacity: 6/s met p95(ttft) < 500ms; 8/s did not".
+std::vector<std::string> capacity_notes(const result::ResultSet& results);
+
 }  // namespace deploybench::report

@@ -242,6 +242,7 @@ void read_cell(FieldReader& r, const Json& j, const std::string& p, CellResult& 
     for (auto it = ex->begin(); !r.failed() && it != ex->end(); ++it)
       r.read(*ex, p + ".error_examples", it.key().c_str(), c.error_examples[it.key()]);
   }
+  if (r.member(j, p, "sweep_slo_met", false)) r.read(j, p, "sweep_slo_met", c.sweep_slo_met.emplace());
   if (const Json* l = r.member(j, p, "lifecycle", false)) read_lifecycle(r, *l, p + ".lifecycle", c.lifecycle);
   if (const Json* res = r.member(j, p, "resources", false)) read_resources(r, *res, p + ".resources", c.resources);
   if (const Json* m = r.member(j, p, "metrics")) read_metrics(r, *m, p + ".metrics", c.metrics);

@@ -92,6 +92,7 @@ Json cell_json(const CellResult& c) {
   j["error"] = c.error;
   j["validity"] = {{"valid", c.validity.valid}, {"reasons", c.validity.reasons}};
   if (!c.error_examples.empty()) j["error_examples"] = c.error_examples;
+  if (c.sweep_slo_met) j["sweep_slo_met"] = *c.sweep_slo_met;
   j["metrics"] = metrics_json(c.metrics);
   const auto& l = c.lifecycle;
   j["lifecycle"] = {{"build_s", l.build_s},

@@ -56,6 +56,9 @@ struct CellResult {
   /// Error kind (as in metrics.errors_by_kind) -> the first response body seen for it, so a
   /// report can say *why* requests failed (e.g. the server's 400 message), not only how many.
   std::map<std::string, std::string> error_examples;
+  /// Capacity-sweep rate steps only: whether the step met every stop-SLO expression (the
+  /// sweep's capacity is its highest rate with true). Absent for every other cell.
+  std::optional<bool> sweep_slo_met;
 };
 
 struct Manifest {

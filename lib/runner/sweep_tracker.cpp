@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "compare/threshold.h"
 #include "loadgen/sweep.h"
 #include "result/metric_catalog.h"
@@ -41,7 +43,7 @@ scenario::Cell SweepTracker::resolve(const scenario::Cell& cell) const {
   return out;
 }
 
-void SweepTracker::record(const scenario::Cell& cell, const result::CellResult& r) {
+void SweepTracker::record(const scenario::Cell& cell, result::CellResult& r) {
   if (!cell.sweep) return;
   const auto& s = *cell.sweep;
   Group& g = groups_[s.group];
@@ -57,14 +59,17 @@ void SweepTracker::record(const scenario::Cell& cell, const result::CellResult& 
     }
     return;
   }
-  if (auto why = sweep_stop_reason(cell, r)) {
+  const auto why = sweep_stop_reason(cell, r);
+  r.sweep_slo_met = !why.has_value();
+  if (why) {
     g.stopped = true;
     log_(fmt::format("sweep {}: stopping after step {} of {}: {}; highest level meeting the SLO: {}", s.group,
                      s.index + 1, s.count, *why, g.best_level.empty() ? "none" : g.best_level));
     return;
   }
-  const auto rate = cell.axes.find("rate");
-  g.best_level = rate != cell.axes.end() ? "rate " + rate->second : cell.id;
+  const auto rate =
+      std::find_if(cell.settings.begin(), cell.settings.end(), [](const auto& kv) { return kv.first == "load.rate"; });
+  g.best_level = rate != cell.settings.end() ? "rate " + rate->second : cell.id;
   if (s.index + 1 == s.count)
     log_(fmt::format("sweep {}: every step met the SLO; highest level: {}", s.group, g.best_level));
 }

@@ -23,8 +23,9 @@ class SweepTracker {
   std::optional<std::string> skip_reason(const scenario::Cell& cell) const;
   /// The cell to run: `cell` itself, or for an automatic step a copy with its rate filled in.
   scenario::Cell resolve(const scenario::Cell& cell) const;
-  /// Takes the result of a step that ran (`cell` as resolved).
-  void record(const scenario::Cell& cell, const result::CellResult& r);
+  /// Takes the result of a step that ran (`cell` as resolved) and sets its `sweep_slo_met`
+  /// (rate steps only).
+  void record(const scenario::Cell& cell, result::CellResult& r);
 
  private:
   struct Group {

@@ -84,7 +84,9 @@ struct RunPlan {
 std::string_view order_name(Order order);
 
 /// Fills in an automatic sweep's `AutoRate` step once its group's bounds are measured: the
-/// open-loop rate, the "rate" axis and the "load.rate" setting. Other cells are left unchanged.
+/// open-loop rate and the "load.rate" setting. The "rate" axis stays "auto" (with the "step"
+/// axis), so repetitions and runs, whose measured rates differ, still match step by step.
+/// Other cells are left unchanged.
 void set_sweep_rate(Cell& cell, double rate_per_s);
 
 }  // namespace deploybench::scenario

@@ -10,7 +10,6 @@ void set_sweep_rate(Cell& cell, double rate_per_s) {
   if (!open) return;
   open->rate_per_s = rate_per_s;
   const std::string label = fmt::format("{:.4g}/s", rate_per_s);
-  cell.axes["rate"] = label;
   for (auto& [key, value] : cell.settings)
     if (key == "load.rate") value = label;
 }

@@ -17,6 +17,9 @@ struct EngineInfo {
   bool synthetic = true;    // weights from a seed: replies come from the knowledge base
   int max_sequences = 1;    // KV-cache slots = largest batch
   int context_length = 0;   // tokens per sequence (prompt + output)
+  /// prefill() accepts start > 0, so a long prompt can be prefilled in chunks between decode
+  /// steps. False: every prompt is prefilled in one call from position 0.
+  bool chunked_prefill = false;
 };
 
 struct SamplingOptions {
@@ -47,9 +50,10 @@ class Engine {
   /// Text of `token` following `prev` (tokenizers strip a leading space after BOS).
   virtual std::string decode_piece(int prev, int token) const = 0;
   virtual int eos() const = 0;
-  /// Prefills `tokens` into `slot` from position 0; returns the last token's logits (vocab
-  /// floats), valid until the next prefill/decode call.
-  virtual std::span<const float> prefill(int slot, std::span<const int> tokens) = 0;
+  /// Prefills `tokens` into `slot` at positions [start, start + tokens.size()); the slot
+  /// already holds positions [0, start) (start > 0 only if info().chunked_prefill). Returns
+  /// the last token's logits (vocab floats), valid until the next prefill/decode call.
+  virtual std::span<const float> prefill(int slot, std::span<const int> tokens, int start) = 0;
   /// One batched decode step; returns steps.size() x vocab logits, row i for steps[i].
   virtual std::span<const float> decode(std::span<const Step> steps) = 0;
   virtual std::unique_ptr<TokenSampler> make_sampler(const SamplingOptions& options) const = 0;

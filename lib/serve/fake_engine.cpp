@@ -26,6 +26,7 @@ FakeEngine::FakeEngine(FakeEngineOptions options)
   info_.synthetic = options_.synthetic;
   info_.max_sequences = options_.max_sequences;
   info_.context_length = options_.context_length;
+  info_.chunked_prefill = options_.chunked_prefill;
 }
 
 std::vector<int> FakeEngine::encode(std::string_view text, bool bos) const {
@@ -53,12 +54,16 @@ void FakeEngine::fill_row(float* row, int slot, int pos) const {
   row[kEos] = k >= options_.eos_after ? 3.0f : 1.0f;
 }
 
-std::span<const float> FakeEngine::prefill(int slot, std::span<const int> tokens) {
+std::span<const float> FakeEngine::prefill(int slot, std::span<const int> tokens, int start) {
   DEPLOYBENCH_CHECK(slot >= 0 && slot < options_.max_sequences) << "slot " << slot;
-  std::this_thread::sleep_for(options_.prefill_cost);
-  prompt_len_[static_cast<std::size_t>(slot)] = static_cast<int>(tokens.size());
+  int& filled = prompt_len_[static_cast<std::size_t>(slot)];
+  // Chunks must continue the slot's prompt exactly where the previous chunk ended.
+  DEPLOYBENCH_CHECK(start == 0 || (options_.chunked_prefill && start == filled))
+      << "prefill at " << start << " after " << filled << " tokens";
+  std::this_thread::sleep_for(options_.prefill_cost + static_cast<long>(tokens.size()) * options_.prefill_token_cost);
+  filled = start + static_cast<int>(tokens.size());
   float* row = logits_.data();
-  fill_row(row, slot, static_cast<int>(tokens.size()) - 1);
+  fill_row(row, slot, filled - 1);
   return {row, static_cast<std::size_t>(kVocab)};
 }
 

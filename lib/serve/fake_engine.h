@@ -18,6 +18,8 @@ struct FakeEngineOptions {
   int context_length = 2048;
   bool synthetic = true;
   Nanos prefill_cost = std::chrono::milliseconds(2);  // per prefill call
+  Nanos prefill_token_cost{0};                        // plus this per prompt token of the call
+  bool chunked_prefill = true;                        // accepts prefill at start > 0
   Nanos step_cost = std::chrono::milliseconds(5);     // per decode call, whatever the batch
   std::string pattern = "lorem ipsum ";               // what greedy sampling spells
   int eos_after = 1 << 30;                            // tokens before the logits favour EOS
@@ -34,7 +36,7 @@ class FakeEngine final : public Engine {
   std::vector<int> encode(std::string_view text, bool bos) const override;
   std::string decode_piece(int prev, int token) const override;
   int eos() const override { return kEos; }
-  std::span<const float> prefill(int slot, std::span<const int> tokens) override;
+  std::span<const float> prefill(int slot, std::span<const int> tokens, int start) override;
   std::span<const float> decode(std::span<const Step> steps) override;
   std::unique_ptr<TokenSampler> make_sampler(const SamplingOptions& options) const override;
 
@@ -46,7 +48,7 @@ class FakeEngine final : public Engine {
   void fill_row(float* row, int slot, int pos) const;
   FakeEngineOptions options_;
   EngineInfo info_;
-  std::vector<int> prompt_len_;  // per slot: tokens prefilled
+  std::vector<int> prompt_len_;  // per slot: prompt tokens prefilled so far
   std::vector<float> logits_;    // (max_sequences, kVocab)
   mutable std::mutex stats_mu_;
   int max_batch_seen_ = 0;

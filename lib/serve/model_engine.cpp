@@ -1,5 +1,6 @@
 #include "serve/model_engine.h"
 
+#include "core/check.h"
 #include "engine/model.h"
 #include "engine/sampler.h"
 #include "engine/tokenizer.h"
@@ -30,7 +31,10 @@ class ModelEngine final : public Engine {
   std::vector<int> encode(std::string_view text, bool bos) const override { return tokenizer_->encode(text, bos); }
   std::string decode_piece(int prev, int token) const override { return tokenizer_->decode(prev, token); }
   int eos() const override { return tokenizer_->eos(); }
-  std::span<const float> prefill(int slot, std::span<const int> tokens) override {
+  // engine::Model prefills from position 0 only, so info_.chunked_prefill stays false and the
+  // scheduler never passes start > 0.
+  std::span<const float> prefill(int slot, std::span<const int> tokens, int start) override {
+    DEPLOYBENCH_CHECK(start == 0) << "engine::Model prefills from position 0 only, asked for " << start;
     return model_->prefill(slot, tokens);
   }
   std::span<const float> decode(std::span<const Step> steps) override {

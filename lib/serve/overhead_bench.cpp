@@ -22,7 +22,9 @@ class BorrowedEngine final : public Engine {
   std::vector<int> encode(std::string_view t, bool bos) const override { return e_.encode(t, bos); }
   std::string decode_piece(int prev, int token) const override { return e_.decode_piece(prev, token); }
   int eos() const override { return e_.eos(); }
-  std::span<const float> prefill(int slot, std::span<const int> tokens) override { return e_.prefill(slot, tokens); }
+  std::span<const float> prefill(int slot, std::span<const int> tokens, int start) override {
+    return e_.prefill(slot, tokens, start);
+  }
   std::span<const float> decode(std::span<const Step> steps) override { return e_.decode(steps); }
   std::unique_ptr<TokenSampler> make_sampler(const SamplingOptions& o) const override { return e_.make_sampler(o); }
 
@@ -36,18 +38,26 @@ double median(std::vector<double> v) {
 }
 
 /// The server's work without the server: per sequence one prefill, then tokens-1 batched
-/// decode steps feeding greedy tokens. Returns generated tokens per second.
+/// decode steps. Returns generated tokens per second. The next token is chosen as the server
+/// chooses it for this request: greedy sampling for a real checkpoint; for synthetic weights
+/// the server streams a scripted reply and samples nothing, so neither does this side (an
+/// argmax over the vocabulary here would charge the in-process side work the server skips).
 double inprocess_rate(Engine& engine, const std::vector<int>& prompt, int batch, int tokens) {
+  const bool sample = !engine.info().synthetic;
   auto sampler = engine.make_sampler({});
+  std::size_t fed = 0;  // synthetic: feed the prompt's tokens again (a step costs the same for any token)
+  auto next = [&](std::span<const float> logits) {
+    return sample ? sampler->sample(logits) : prompt[fed++ % prompt.size()];
+  };
   const TimePoint start = SteadyClock::now();
   std::vector<Engine::Step> steps;
   for (int slot = 0; slot < batch; ++slot)
-    steps.push_back({slot, sampler->sample(engine.prefill(slot, prompt)), static_cast<int>(prompt.size())});
+    steps.push_back({slot, next(engine.prefill(slot, prompt, 0)), static_cast<int>(prompt.size())});
   for (int t = 1; t < tokens; ++t) {
     const auto logits = engine.decode(steps);
     const std::size_t vocab = logits.size() / steps.size();
     for (std::size_t i = 0; i < steps.size(); ++i) {
-      steps[i].token = sampler->sample(logits.subspan(i * vocab, vocab));
+      steps[i].token = next(logits.subspan(i * vocab, vocab));
       ++steps[i].pos;
     }
   }
@@ -79,6 +89,23 @@ Result<HttpRates> http_rate(int port, const std::string& body, int batch, int to
   return HttpRates{batch * tokens / seconds, batch * tokens / (server_ms / 1000.0)};
 }
 
+void summarize(OverheadResult& r) {
+  std::vector<double> inprocess, http, server, overhead;
+  for (const auto& p : r.pairs) {
+    inprocess.push_back(p.inprocess_tok_s);
+    http.push_back(p.http_tok_s);
+    server.push_back(p.server_tok_s);
+    overhead.push_back(p.overhead());
+  }
+  r.inprocess_tok_s = median(inprocess);
+  r.http_tok_s = median(http);
+  r.server_tok_s = median(server);
+  r.overhead = median(overhead);
+  const auto [lo, hi] = std::minmax_element(overhead.begin(), overhead.end());
+  r.overhead_min = lo == overhead.end() ? 0 : *lo;
+  r.overhead_max = hi == overhead.end() ? 0 : *hi;
+}
+
 }  // namespace
 
 Result<OverheadResult> measure_serving_overhead(const OverheadOptions& options) {
@@ -108,25 +135,27 @@ Result<OverheadResult> measure_serving_overhead(const OverheadOptions& options) 
       fmt::format(R"({{"messages":[{{"role":"user","content":"{}"}}],"stream":true,"max_tokens":{},"min_tokens":{},)"
                   R"("temperature":0,"stream_options":{{"include_usage":true}}}})",
                   options.question, options.tokens, options.tokens);
-  std::vector<double> inprocess, http, server_side;
   Status failure = Ok{};
   (void)http_rate(server.port(), body, 1, options.tokens);  // warm up: first-touch pages, caches
   for (int rep = 0; rep < options.repetitions && failure.ok(); ++rep) {
-    inprocess.push_back(inprocess_rate(engine, prompt, result.batch, options.tokens));
-    auto rate = http_rate(server.port(), body, result.batch, options.tokens);
-    if (rate) {
-      http.push_back(rate->wall_tok_s);
-      server_side.push_back(rate->server_tok_s);
-    } else {
-      failure = rate.error();
-    }
+    OverheadPair pair;
+    auto run_http = [&] {
+      auto rate = http_rate(server.port(), body, result.batch, options.tokens);
+      if (!rate) return void(failure = rate.error());
+      pair.http_tok_s = rate->wall_tok_s;
+      pair.server_tok_s = rate->server_tok_s;
+    };
+    // Alternate which side goes first, so a machine speeding up or slowing down within a
+    // pair favours neither side.
+    if (rep % 2 == 1) run_http();
+    pair.inprocess_tok_s = inprocess_rate(engine, prompt, result.batch, options.tokens);
+    if (rep % 2 == 0) run_http();
+    result.pairs.push_back(pair);
   }
   server.stop();
   run.join();
   if (!failure) return failure.error();
-  result.inprocess_tok_s = median(inprocess);
-  result.http_tok_s = median(http);
-  result.server_tok_s = median(server_side);
+  summarize(result);
   return result;
 }
 

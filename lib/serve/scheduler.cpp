@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "core/check.h"
+#include "serve/stop_scan.h"
 
 namespace deploybench::serve {
 
@@ -22,22 +23,17 @@ struct Scheduler::Sequence {
   std::shared_ptr<Generation> generation;
   std::unique_ptr<TokenSampler> sampler;
   int slot = -1;
+  int prefilled = 0;   // prompt tokens in the KV cache
   int generated = 0;   // tokens emitted so far
   int last_token = 0;  // the token to feed at the next decode step
   std::size_t script_pos = 0;
-  std::string tail;  // end of the output text, for stop-sequence matching
-  TimePoint enqueued, admitted, prefilled, last_emit;
+  std::string held;  // generated text not streamed yet: it may be the start of a stop sequence
+  TimePoint enqueued, admitted, first_token, last_emit;
 };
 
 namespace {
 
 double ms_between(TimePoint a, TimePoint b) { return to_millis(b - a); }
-
-std::size_t longest(const std::vector<std::string>& stops) {
-  std::size_t n = 0;
-  for (const auto& s : stops) n = std::max(n, s.size());
-  return n;
-}
 
 openai::ApiError shutting_down() { return {503, "server is shutting down", "server_error", "shutting_down", ""}; }
 
@@ -94,10 +90,10 @@ void Scheduler::loop() {
     std::optional<Waiting> next;
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [this] { return stopping_ || !waiting_.empty() || !running_.empty(); });
+      cv_.wait(lock, [this] { return stopping_ || !waiting_.empty() || !running_.empty() || prefilling_; });
       if (stopping_) break;
       std::erase_if(waiting_, [](const Waiting& w) { return w.generation->cancelled(); });
-      if (!waiting_.empty() && active_ < options_.max_batch) {
+      if (!prefilling_ && !waiting_.empty() && active_ < options_.max_batch) {
         next = std::move(waiting_.front());
         waiting_.pop_front();
         ++active_;
@@ -106,9 +102,11 @@ void Scheduler::loop() {
     }
     if (next) admit(std::move(*next));
     reap_cancelled(SteadyClock::now());
+    if (prefilling_) prefill_step();
     if (!running_.empty()) decode_step();
     metrics_.set_batch_size(static_cast<int>(running_.size()));
   }
+  if (prefilling_) running_.push_back(std::move(prefilling_));
   for (auto& seq : running_) {
     seq->generation->push(FailEvent{shutting_down()});
     release(*seq);
@@ -129,37 +127,50 @@ void Scheduler::admit(Waiting waiting) {
   seq->sampler = engine_.make_sampler(seq->request.sampling);
   seq->last_token = seq->request.prompt.empty() ? 0 : seq->request.prompt.back();
   metrics_.count_prompt_tokens(static_cast<int>(seq->request.prompt.size()));
-  const auto logits = engine_.prefill(seq->slot, seq->request.prompt);
-  const int token = choose(*seq, logits);
-  seq->prefilled = SteadyClock::now();
-  metrics_.observe_ttft(seq->prefilled - seq->enqueued);
-  seq->last_emit = seq->prefilled;
-  if (emit(*seq, token, seq->prefilled))
-    release(*seq);
+  prefilling_ = std::move(seq);
+}
+
+void Scheduler::prefill_step() {
+  Sequence& seq = *prefilling_;
+  const std::span<const int> prompt(seq.request.prompt);
+  const int remaining = static_cast<int>(prompt.size()) - seq.prefilled;
+  // Chunk only while there are streams to keep going; alone, one call gives the fastest TTFT.
+  const bool chunk = engine_.info().chunked_prefill && !running_.empty();
+  const int n = chunk ? std::min(remaining, std::max(1, options_.prefill_chunk)) : remaining;
+  const auto logits =
+      engine_.prefill(seq.slot, prompt.subspan(static_cast<std::size_t>(seq.prefilled), n), seq.prefilled);
+  seq.prefilled += n;
+  if (seq.prefilled < static_cast<int>(prompt.size())) return;
+  auto done = std::move(prefilling_);
+  const int token = choose(*done, logits);
+  done->first_token = SteadyClock::now();
+  metrics_.observe_ttft(done->first_token - done->enqueued);
+  done->last_emit = done->first_token;
+  if (emit(*done, token, done->first_token))
+    release(*done);
   else
-    running_.push_back(std::move(seq));
+    running_.push_back(std::move(done));
 }
 
 void Scheduler::decode_step() {
-  std::vector<Engine::Step> steps;
-  steps.reserve(running_.size());
+  steps_.clear();
   for (const auto& seq : running_) {
     const int pos = static_cast<int>(seq->request.prompt.size()) + seq->generated - 1;
-    steps.push_back({seq->slot, seq->last_token, pos});
+    steps_.push_back({seq->slot, seq->last_token, pos});
   }
-  const auto logits = engine_.decode(steps);
-  const std::size_t vocab = logits.size() / steps.size();
+  const auto logits = engine_.decode(steps_);
+  const std::size_t vocab = logits.size() / steps_.size();
   const TimePoint now = SteadyClock::now();
-  std::vector<std::unique_ptr<Sequence>> still;
+  still_.clear();
   for (std::size_t i = 0; i < running_.size(); ++i) {
     Sequence& seq = *running_[i];
     const int token = choose(seq, logits.subspan(i * vocab, vocab));
     if (emit(seq, token, now))
       release(seq);
     else
-      still.push_back(std::move(running_[i]));
+      still_.push_back(std::move(running_[i]));
   }
-  running_ = std::move(still);
+  running_.swap(still_);
 }
 
 int Scheduler::choose(Sequence& seq, std::span<const float> logits) {
@@ -181,37 +192,52 @@ int Scheduler::choose(Sequence& seq, std::span<const float> logits) {
 
 bool Scheduler::emit(Sequence& seq, int token, TimePoint now) {
   const auto& req = seq.request;
-  if (token == engine_.eos()) return finish(seq, FinishReason::Stop, now), true;
-  std::string piece = engine_.decode_piece(seq.last_token, token);
-  if (!req.stop.empty()) {
-    seq.tail += piece;
-    for (const auto& s : req.stop)
-      if (seq.tail.find(s) != std::string::npos) return finish(seq, FinishReason::Stop, now), true;
-    const std::size_t keep = longest(req.stop);
-    if (seq.tail.size() > keep) seq.tail.erase(0, seq.tail.size() - keep);
+  if (token == engine_.eos()) {
+    // Text held back for a stop sequence that never came is the reply's end.
+    if (!seq.held.empty()) deliver(seq, std::exchange(seq.held, {}), now);
+    return finish(seq, FinishReason::Stop, now), true;
   }
-  TokenEvent event{std::move(piece), std::nullopt};
+  std::string text = engine_.decode_piece(seq.last_token, token);
+  seq.last_token = token;
+  bool stopped = false;
+  if (!req.stop.empty()) {
+    seq.held += text;
+    const StopScan scan = scan_stops(seq.held, req.stop);
+    text = seq.held.substr(0, scan.release);
+    seq.held.erase(0, scan.release);
+    stopped = scan.stopped;
+  }
+  const int context = engine_.info().context_length;
+  const bool full =
+      seq.generated + 1 >= req.max_tokens || static_cast<int>(req.prompt.size()) + seq.generated + 1 >= context;
+  if (stopped) seq.held.clear();  // the stop sequence and what follows it are dropped
+  if (full) text += std::exchange(seq.held, {});
+  // The token completing a stop sequence counts as generated (as in vLLM) and carries the
+  // text before the stop sequence, possibly "".
+  deliver(seq, std::move(text), now);
+  if (stopped) return finish(seq, FinishReason::Stop, now), true;
+  if (full) return finish(seq, FinishReason::Length, now), true;
+  return false;
+}
+
+void Scheduler::deliver(Sequence& seq, std::string text, TimePoint now) {
+  TokenEvent event{std::move(text), std::nullopt};
   if (seq.generated == 0)
     event.timings =
-        openai::ServerTimings{ms_between(seq.enqueued, seq.admitted), ms_between(seq.admitted, seq.prefilled), 0.0};
+        openai::ServerTimings{ms_between(seq.enqueued, seq.admitted), ms_between(seq.admitted, seq.first_token), 0.0};
   // The first token's gap is its prefill; later ones are the gap since the previous token.
   metrics_.observe_token(now - (seq.generated == 0 ? seq.admitted : seq.last_emit));
   seq.generation->push(std::move(event));
   ++seq.generated;
-  seq.last_token = token;
   seq.last_emit = now;
-  const int context = engine_.info().context_length;
-  if (seq.generated >= req.max_tokens || static_cast<int>(req.prompt.size()) + seq.generated >= context)
-    return finish(seq, FinishReason::Length, now), true;
-  return false;
 }
 
 void Scheduler::finish(Sequence& seq, FinishReason reason, TimePoint now) {
   FinishEvent done;
   done.reason = reason;
   done.usage = {static_cast<int>(seq.request.prompt.size()), seq.generated};
-  done.timings = {ms_between(seq.enqueued, seq.admitted), ms_between(seq.admitted, seq.prefilled),
-                  ms_between(seq.prefilled, now)};
+  done.timings = {ms_between(seq.enqueued, seq.admitted), ms_between(seq.admitted, seq.first_token),
+                  ms_between(seq.first_token, now)};
   seq.generation->push(std::move(done));
 }
 
@@ -222,17 +248,19 @@ void Scheduler::release(Sequence& seq) {
 }
 
 void Scheduler::reap_cancelled(TimePoint now) {
-  std::erase_if(running_, [&](const std::unique_ptr<Sequence>& seq) {
-    const bool expired = now >= seq->request.deadline;
-    if (!seq->generation->cancelled() && !expired) return false;
-    if (expired && !seq->generation->cancelled())
-      seq->generation->push(
+  auto gone = [&](Sequence& seq) {
+    const bool expired = now >= seq.request.deadline;
+    if (!seq.generation->cancelled() && !expired) return false;
+    if (expired && !seq.generation->cancelled())
+      seq.generation->push(
           FailEvent{{504, "request exceeded the server's --request-timeout", "server_error", "request_timeout", ""}});
     else
       metrics_.count_cancelled();
-    release(*seq);
+    release(seq);
     return true;
-  });
+  };
+  if (prefilling_ && gone(*prefilling_)) prefilling_.reset();
+  std::erase_if(running_, [&](const std::unique_ptr<Sequence>& seq) { return gone(*seq); });
 }
 
 }  // namespace deploybench::serve

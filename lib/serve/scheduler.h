@@ -1,7 +1,8 @@
 #pragma once
-// Continuous batching over an Engine (one scheduler thread drives it). Each iteration admits at
-// most one waiting request (its prefill) and then runs one batched decode step for every running
-// sequence, so new requests join at the next step and prefill never starves decode. Waiting
+// Continuous batching over an Engine (one scheduler thread drives it). Each iteration prefills
+// at most one chunk of one admitted prompt and then runs one batched decode step for every
+// running sequence, so new requests join at the next step and a long prompt never stalls the
+// running streams for longer than one chunk (when the engine can prefill in chunks). Waiting
 // requests are bounded (--max-queue); cancelled or timed-out sequences leave at the next step.
 #include <atomic>
 #include <condition_variable>
@@ -21,6 +22,9 @@ namespace deploybench::serve {
 struct SchedulerOptions {
   int max_batch = 8;   // running sequences (<= engine max_sequences)
   int max_queue = 64;  // waiting requests beyond the free batch slots (0: only free slots accept)
+  /// Prompt tokens prefilled per iteration while other sequences are decoding (engines with
+  /// EngineInfo::chunked_prefill); with nothing running the whole prompt goes in one call.
+  int prefill_chunk = 64;
 };
 
 class Scheduler {
@@ -43,9 +47,14 @@ class Scheduler {
   struct Sequence;
   void loop();
   void admit(Waiting waiting);
+  /// Prefills the next chunk of prefilling_; once the prompt is in, emits its first token
+  /// and moves it to running_.
+  void prefill_step();
   void decode_step();
   /// Applies token `token` to `seq`; returns true when the sequence finished.
   bool emit(Sequence& seq, int token, TimePoint now);
+  /// Sends `text` as the event of one generated token.
+  void deliver(Sequence& seq, std::string text, TimePoint now);
   int choose(Sequence& seq, std::span<const float> logits);
   void finish(Sequence& seq, openai::FinishReason reason, TimePoint now);
   void release(Sequence& seq);
@@ -61,7 +70,10 @@ class Scheduler {
   int active_ = 0;               // admitted and not yet released; guarded by mu_
   std::thread thread_;
   // Scheduler-thread state.
+  std::unique_ptr<Sequence> prefilling_;  // admitted, prompt partly prefilled
   std::vector<std::unique_ptr<Sequence>> running_;
+  std::vector<std::unique_ptr<Sequence>> still_;  // decode_step's next running_ (kept for its capacity)
+  std::vector<Engine::Step> steps_;
   std::vector<bool> slot_busy_;
   std::vector<float> scratch_;  // logits copy when end-of-sequence is suppressed
 };

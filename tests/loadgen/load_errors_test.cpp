@@ -5,40 +5,20 @@
 #include <nlohmann/json.hpp>
 
 #include "loadgen/load_generator.h"
+#include "loadgen/load_test_support.h"
 #include "loadgen/sse_test_server.h"
 #include "loadgen/summary_json.h"
 
 using namespace deploybench;
 using namespace deploybench::loadgen;
 using namespace std::chrono_literals;
+using testing::by_count;
+using testing::fast;
 using testing::SseServerOptions;
 using testing::SseTestServer;
+using testing::tokens;
 
 namespace {
-
-SseServerOptions fast() {
-  SseServerOptions o;
-  o.first_token_delay = 2ms;
-  o.token_interval = 1ms;
-  return o;
-}
-
-WorkloadConfig tokens(int n) {
-  WorkloadConfig w;
-  w.input_tokens = FixedLength{4};
-  w.max_tokens = n;
-  return w;
-}
-
-LoadConfig by_count(int concurrency, std::uint64_t requests) {
-  LoadConfig l;
-  l.pattern = ClosedLoop{concurrency, Nanos{0}};
-  l.warmup = 0s;
-  l.duration = 0s;
-  l.max_requests = requests;
-  l.request_timeout = 5s;
-  return l;
-}
 
 Result<LoadResult> run(const std::string& url, const WorkloadConfig& w, const LoadConfig& l, RunOptions o = {}) {
   return run_load({url, "test-model", "", {}}, w, l, o);

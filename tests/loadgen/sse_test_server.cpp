@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 namespace deploybench::testing {
 namespace {
@@ -29,15 +30,20 @@ std::string usage_chunk(int prompt, int completion) {
 }  // namespace
 
 struct SseTestServer::Impl {
-  httplib::Server server;
+  explicit Impl(const SseServerOptions& o)
+      : server(o.cert_file.empty() ? std::make_unique<httplib::Server>()
+                                   : std::make_unique<httplib::SSLServer>(o.cert_file.c_str(), o.key_file.c_str())) {}
+  std::unique_ptr<httplib::Server> server;
 };
 
-SseTestServer::SseTestServer(SseServerOptions options) : impl_(std::make_unique<Impl>()), options_(options) {
-  auto& svr = impl_->server;
+SseTestServer::SseTestServer(SseServerOptions options) : impl_(std::make_unique<Impl>(options)), options_(options) {
+  auto& svr = *impl_->server;
+  if (!svr.is_valid())
+    throw std::runtime_error("test server: cannot load " + options_.cert_file + " / " + options_.key_file);
   const int threads = options_.threads;
-  svr.set_tcp_nodelay(true);
-  svr.set_keep_alive_max_count(1 << 20);  // keep connections for the whole test (default: 5 requests)  // else Nagle
-                                          // holds a token chunk behind the previous one
+  svr.set_tcp_nodelay(true);                              // else Nagle holds a token chunk behind the previous one
+  svr.set_keep_alive_max_count(options_.keep_alive_max);  // default 1 << 20: the whole test (httplib's: 5)
+  svr.set_keep_alive_timeout(options_.keep_alive_timeout_s);
   svr.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   svr.Get("/v1/models", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(R"({"object":"list","data":[{"id":"test-model","object":"model"}]})", "application/json");
@@ -80,16 +86,18 @@ SseTestServer::SseTestServer(SseServerOptions options) : impl_(std::make_unique<
   });
   port_ = options_.port > 0 && svr.bind_to_port("127.0.0.1", options_.port) ? options_.port
                                                                             : svr.bind_to_any_port("127.0.0.1");
-  thread_ = std::thread([this] { impl_->server.listen_after_bind(); });
-  while (!impl_->server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds{1});
+  thread_ = std::thread([this] { impl_->server->listen_after_bind(); });
+  while (!impl_->server->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds{1});
 }
 
 SseTestServer::~SseTestServer() {
-  impl_->server.stop();
+  impl_->server->stop();
   if (thread_.joinable()) thread_.join();
 }
 
-std::string SseTestServer::base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+std::string SseTestServer::base_url() const {
+  return (options_.cert_file.empty() ? "http://127.0.0.1:" : "https://127.0.0.1:") + std::to_string(port_);
+}
 
 int unused_port() {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);

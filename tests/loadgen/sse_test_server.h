@@ -3,6 +3,7 @@
 // chat.completion.chunk events with a known delay before the first token and between tokens,
 // so measured TTFT and ITL can be checked against the truth. Built on cpp-httplib (tests only).
 #include <atomic>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <thread>
@@ -19,6 +20,9 @@ struct SseServerOptions {
   bool omit_done = false;                                  // end the stream without data: [DONE]
   int threads = 64;                                        // concurrent requests the server can serve
   int port = 0;                                            // 0: any free port
+  std::size_t keep_alive_max = 1 << 20;  // requests per connection, then the server closes it (1: every response)
+  int keep_alive_timeout_s = 5;          // the server closes a connection idle this long
+  std::string cert_file, key_file;       // both set: serve HTTPS with this PEM certificate and key
 };
 
 class SseTestServer {
@@ -28,7 +32,7 @@ class SseTestServer {
   SseTestServer(const SseTestServer&) = delete;
   SseTestServer& operator=(const SseTestServer&) = delete;
 
-  std::string base_url() const;  // "http://127.0.0.1:<port>"
+  std::string base_url() const;  // "http://127.0.0.1:<port>" (https:// with a certificate)
   int port() const { return port_; }
   /// Chat requests received so far.
   int requests() const { return requests_.load(); }

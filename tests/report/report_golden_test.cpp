@@ -51,6 +51,30 @@ TEST_CASE("errors are listed per kind with the server's first answer on one line
   CHECK(report::error_notes(testing::sample_results().cells[0]).empty());
 }
 
+TEST_CASE("capacity: the highest sweep rate that met the stop SLO, per sweep", "[report]") {
+  result::ResultSet results;
+  const auto step = [](const std::string& load, const std::string& rate, int rep, std::optional<bool> met) {
+    result::CellResult c;  // ids as the planner makes them: the step label, not the rate
+    c.cell_id = "local/tiny-int8/chat/" + load + "/s" + rate.substr(0, 1) + "/r" + std::to_string(rep);
+    c.repetition = rep;
+    c.axes = {{"rate", rate}};
+    c.settings = {{"load.rate", rate}, {"load.sweep_stop", "p95(ttft) < 500ms"}};
+    c.sweep_slo_met = met;
+    return c;
+  };
+  results.cells = {step("capacity", "2/s", 1, true),      step("capacity", "4/s", 1, true),
+                   step("capacity", "8/s", 1, false),     step("capacity", "2/s", 2, false),
+                   step("ladder", "c4", 1, std::nullopt), step("up", "1/s", 1, true)};
+  const auto notes = report::capacity_notes(results);
+  REQUIRE(notes.size() == 3);
+  CHECK(notes[0] == "local/tiny-int8/chat/capacity: 4/s met p95(ttft) < 500ms; 8/s did not");
+  CHECK(notes[1] == "local/tiny-int8/chat/capacity #2: no rate met p95(ttft) < 500ms (the first, 2/s, did not)");
+  CHECK(notes[2] == "local/tiny-int8/chat/up: every rate met p95(ttft) < 500ms, up to 1/s");
+  CHECK(report::render_console_table(results).find("capacity: local/tiny-int8/chat/capacity: 4/s met") !=
+        std::string::npos);
+  CHECK(report::render(results, report::Format::Markdown).find("### Capacity") != std::string::npos);
+}
+
 TEST_CASE("parse_format knows every format and suggests near misses", "[report]") {
   for (const auto& name : report::format_names()) CHECK(report::parse_format(name).ok());
   auto bad = report::parse_format("htm");

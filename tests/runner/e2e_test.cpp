@@ -168,3 +168,55 @@ TEST_CASE("an interrupted run tears refbot down and exits 130", "[e2e]") {
   CHECK(results->manifest.status == "interrupted");
   fs::remove_all(dir);
 }
+
+TEST_CASE("an automatic capacity sweep measures its bounds, then runs rates between them", "[e2e]") {
+  const fs::path dir = temp_dir("db_e2e_sweep_");
+  const fs::path scenario = dir / "auto-sweep.yaml";
+  REQUIRE(write_file_atomic(scenario, R"(schema_version: 1
+name: auto-sweep-e2e
+seed: 5
+defaults: {warmup: 500ms, duration: 2s, request_timeout: 30s}
+targets: {local: {kind: local}}
+models: {tiny-int8: {preset: tiny, precision: int8, threads: 1, max_batch: 8}}
+workloads: {chat: {input_tokens: 8, max_tokens: 16}}
+loads:
+  auto:
+    sweep: {kind: capacity, saturation: 8, steps: 2, slo: ["error_rate < 50%"]}
+output: {formats: [json]}
+)")
+              .ok());
+  const pid_t pid = spawn({DEPLOYBENCH_BIN, "run", scenario.string(), "--out", (dir / "out").string(), "--run-id",
+                           "sweep", "--quiet"},
+                          dir / "log.txt");
+  std::set<int> children;
+  const int rc = wait_exit(pid, std::chrono::seconds{120}, children);
+  const std::string log = read_file(dir / "log.txt").value();
+  INFO(log);
+  REQUIRE(rc == 0);
+  auto results = result::load_results((dir / "out/sweep/results.json").string());
+  REQUIRE(results.ok());
+  REQUIRE(results->cells.size() == 4);
+  const auto setting = [](const result::CellResult& c, const std::string& key) {
+    for (const auto& [k, v] : c.settings)
+      if (k == key) return v;
+    return std::string{};
+  };
+  CHECK(setting(results->cells[0], "load.concurrency") == "1");
+  CHECK(setting(results->cells[1], "load.concurrency") == "8");
+  const double saturated = results->cells[1].metrics.requests_per_s;
+  REQUIRE(saturated > 0);
+  REQUIRE(results->cells[0].metrics.requests_per_s > 0);
+  // The two rates were filled in at run time: evenly spaced, the last one the saturated rate.
+  const double r1 = std::stod(setting(results->cells[2], "load.rate"));
+  const double r2 = std::stod(setting(results->cells[3], "load.rate"));
+  CHECK(r1 > 0);
+  CHECK(r2 > r1);
+  CHECK(r2 == Approx(saturated).epsilon(0.001));
+  for (std::size_t i = 2; i < 4; ++i) {
+    INFO(results->cells[i].cell_id);
+    CHECK(results->cells[i].metrics.completed > 0);
+    CHECK(results->cells[i].sweep_slo_met == true);
+  }
+  CHECK(log.find("capacity: local/tiny-int8/chat/auto: every rate met error_rate < 50%, up to") != std::string::npos);
+  fs::remove_all(dir);
+}

@@ -2,18 +2,16 @@
 // teardown always, also after a failed deploy), results written after every cell.
 #include "runner/runner.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 
-#include <fmt/format.h>
-
-#include <algorithm>
-
 #include "result/result_json.h"
-#include "scenario/loader.h"
 #include "runner/sample_util.h"
+#include "scenario/loader.h"
 
 using namespace deploybench;
 using deploybench::testing::sample;
@@ -195,13 +193,19 @@ loads:
   REQUIRE(out.ok());
   // Automatic: 1 user gives 2 req/s, 16 users 8 req/s, so the rates are 4, 6 and 8 req/s; 8 misses
   // the SLO. Explicit: 2, 4, 8, 16, 32 req/s, where 8 misses it and 16 and 32 are skipped.
-  const Log expected{"make local", "deploy local", "load c1", "load c16", "load 4/s", "load 6/s",
+  const Log expected{"make local", "deploy local", "load c1",  "load c16", "load 4/s",      "load 6/s",
                      "load 8/s",   "load 2/s",     "load 4/s", "load 8/s", "teardown local"};
   CHECK(log == expected);
   REQUIRE(out->results.cells.size() == 8);
-  CHECK(out->results.cells[2].axes.at("rate") == "4/s");  // the filled-in rate reaches the results
+  const auto& settings = out->results.cells[2].settings;  // the filled-in rate reaches the results
+  CHECK(std::find(settings.begin(), settings.end(), std::pair<std::string, std::string>{"load.rate", "4/s"}) !=
+        settings.end());
+  CHECK_FALSE(out->results.cells[0].sweep_slo_met.has_value());  // bounds are not judged
+  CHECK(out->results.cells[3].sweep_slo_met == true);
+  CHECK(out->results.cells[4].sweep_slo_met == false);
   const auto said = [&lines](const std::string& text) {
-    return std::any_of(lines.begin(), lines.end(), [&](const std::string& l) { return l.find(text) != std::string::npos; });
+    return std::any_of(lines.begin(), lines.end(),
+                       [&](const std::string& l) { return l.find(text) != std::string::npos; });
   };
   CHECK(said("1 user completed 2 req/s, 16 users 8 req/s; trying 4..8 req/s"));
   CHECK(said("highest level meeting the SLO: rate 6/s"));

@@ -186,15 +186,37 @@ TEST_CASE("legacy /v1/completions streams text_completion chunks", "[serve][stre
   CHECK(t.text == "The key-v");
 }
 
-TEST_CASE("stop sequences end the reply before the stop text", "[serve]") {
+TEST_CASE("stop sequences end the reply before the stop text, streamed or not", "[serve][stop]") {
+  // The fake tokenizer is byte-level, so "attention" completes over 9 tokens: the first 8 must
+  // be held back, not streamed. "stores thX" matches up to "stores th" and then diverges, so
+  // that held text must reach the client after all.
   TestServer server({.step_cost = std::chrono::microseconds(100)});
-  auto r = post_json(server.url("/v1/chat/completions"),
-                     chat_body("what is the key-value cache", 100, false, R"("stop":["attention"])"));
+  const std::string question = "what is the key-value cache";
+  const std::string stops = R"("stop":["attention","stores thX"])";
+  auto r = post_json(server.url("/v1/chat/completions"), chat_body(question, 100, false, stops));
   auto c = openai::parse_completion(r.body);
   REQUIRE(c.ok());
-  CHECK(c->content == "The key-value cache stores the attentio");
+  CHECK(c->content == "The key-value cache stores the ");
   CHECK(c->finish_reason == openai::FinishReason::Stop);
-  CHECK(c->usage.completion_tokens == static_cast<int>(c->content.size()));
+  // Every generated token counts, the stop sequence's too (as vLLM counts them).
+  CHECK(c->usage.completion_tokens == static_cast<int>(std::string("The key-value cache stores the attention").size()));
+  const auto t = stream_chat(server.url("/v1/chat/completions"),
+                             chat_body(question, 100, true, stops + R"(,"stream_options":{"include_usage":true})"));
+  CHECK(t.text == c->content);
+  CHECK(t.finish == openai::FinishReason::Stop);
+  REQUIRE(t.usage);
+  CHECK(t.usage->completion_tokens == c->usage.completion_tokens);
+  CHECK(t.content_chunks == t.usage->completion_tokens);
+}
+
+TEST_CASE("text held back for a stop sequence is flushed when the length limit ends the reply", "[serve][stop]") {
+  TestServer server({.step_cost = std::chrono::microseconds(100)});
+  // 39 tokens end inside "attention"; "attentio" might still have become the stop sequence.
+  const auto t = stream_chat(server.url("/v1/chat/completions"),
+                             chat_body("what is the key-value cache", 39, true, R"("stop":["attention!"])"));
+  CHECK(t.text == "The key-value cache stores the attentio");
+  CHECK(t.finish == openai::FinishReason::Length);
+  CHECK(t.content_chunks == 39);
 }
 
 TEST_CASE("HTTP/1.0 clients get a close-delimited stream", "[serve][stream]") {
