@@ -72,7 +72,7 @@ class Transformer final : public Model {
   InputFor<Matrix> input_;
   std::vector<float> rope_cos_, rope_sin_;  // seq_len x head_size/2
   // KV cache, [layer][slot][kv_head][pos][head_size], so attention reads each head's positions
-  // as one contiguous stream; huge-page mappings, untouched until used.
+  // as one contiguous stream; untouched until used (see the constructor for the page size).
   std::shared_ptr<void> key_memory_, value_memory_;
 };
 
