@@ -1,7 +1,9 @@
 #include "engine/arena.h"
 
 #include <sys/mman.h>
+#include <unistd.h>
 
+#include <fstream>
 #include <new>
 
 namespace deploybench::engine {
@@ -42,6 +44,26 @@ void* Arena::allocate_bytes(std::size_t bytes) {
   void* p = c.base + c.used;
   c.used += bytes;
   return p;
+}
+
+std::size_t memory_limit_bytes() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
+  std::size_t limit = pages > 0 && page > 0 ? static_cast<std::size_t>(pages) * static_cast<std::size_t>(page) : 0;
+  // cgroup v2, then v1; "max" or a huge v1 value means no limit.
+  for (const char* path : {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
+    std::ifstream in(path);
+    unsigned long long value = 0;
+    if (in >> value && value > 0 && (limit == 0 || value < limit)) limit = static_cast<std::size_t>(value);
+  }
+  return limit;
+}
+
+std::shared_ptr<void> allocate_lazy(std::size_t bytes) {
+  const std::size_t size = round_up(bytes == 0 ? 1 : bytes, 4096);
+  void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  ::madvise(p, size, MADV_NOHUGEPAGE);  // with THP "always", a sequence's first token would fault in MiBs
+  return std::shared_ptr<void>(p, [size](void* q) { ::munmap(q, size); });
 }
 
 std::shared_ptr<void> allocate_huge(std::size_t bytes) {

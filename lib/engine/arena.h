@@ -34,4 +34,11 @@ class Arena {
 /// One huge-page-advised mapping of `bytes` (rounded up to 2 MiB), unmapped on destruction.
 std::shared_ptr<void> allocate_huge(std::size_t bytes);
 
+/// The memory this process may use: physical RAM, or a lower cgroup limit (containers).
+std::size_t memory_limit_bytes();
+
+/// One anonymous mapping of `bytes` in base pages (faulted in, zeroed, 4 KiB at a time as it is
+/// touched), unmapped on destruction: for large buffers used sparsely, such as the KV cache.
+std::shared_ptr<void> allocate_lazy(std::size_t bytes);
+
 }  // namespace deploybench::engine

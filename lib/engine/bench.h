@@ -34,7 +34,8 @@ struct BenchRow {
   int batch = 0;
   double prefill_tok_s = 0;      // prompt tokens per second (prompt_tokens long)
   double decode_tok_s = 0;       // aggregate over the batch
-  double bandwidth_gb_s = 0;     // measured DRAM read bandwidth with `threads` threads
+  double bandwidth_gb_s = 0;     // DRAM read bandwidth with `threads` threads: the higher of the
+                                 // probes right before and right after the decode measurement
   std::size_t weight_bytes = 0;  // weights read per decode step
   std::size_t kv_bytes = 0;      // KV cache read per step (all sequences, mean position)
   double roofline_tok_s = 0;     // batch * bandwidth / (weight_bytes + kv_bytes)

@@ -1,6 +1,7 @@
 #include "engine/kernels.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/check.h"
 #include "engine/kernels_impl.h"
@@ -33,7 +34,12 @@ detail::Q8Rows q8_kernel(Isa isa) {
 
 // Splits the rows of all jobs (concatenated) into tasks of whole 16-row blocks,
 // about 8 per thread so a thread preempted by another process delays the step
-// little.
+// little. The pool runs each thread's share of tasks in order, so each thread
+// streams one contiguous range of weight rows.
+int rows_per_task(int total, const ThreadPool& pool) {
+  return std::max(16, (total / (pool.size() * 8) + 15) / 16 * 16);
+}
+
 template <typename Matrix, typename Input, typename Kernel>
 void run_jobs(ThreadPool& pool, std::span<const MatJob<Matrix>> jobs, const Input& x, Kernel kernel) {
   int total = 0;
@@ -41,7 +47,7 @@ void run_jobs(ThreadPool& pool, std::span<const MatJob<Matrix>> jobs, const Inpu
     DEPLOYBENCH_CHECK(job.w->cols == x.cols) << "matmul: weight cols " << job.w->cols << " != input cols " << x.cols;
     total += job.w->rows;
   }
-  const int per_task = std::max(16, (total / (pool.size() * 8) + 15) / 16 * 16);
+  const int per_task = rows_per_task(total, pool);
   const int tasks = (total + per_task - 1) / per_task;
   pool.run(tasks, [&](int task) {
     int begin = task * per_task;
@@ -59,7 +65,39 @@ void run_jobs(ThreadPool& pool, std::span<const MatJob<Matrix>> jobs, const Inpu
   });
 }
 
+// Each task computes rows [r0, r1) of both gate and up, then applies SwiGLU to them, so the
+// activation needs no serial pass after the matmul (a task's gate/up values are all its own).
+template <typename Matrix, typename Input, typename Kernel>
+void run_swiglu(ThreadPool& pool, const Matrix& w1, const Matrix& w3, const Input& x, float* gate, float* up,
+                Kernel kernel) {
+  DEPLOYBENCH_CHECK(w1.cols == x.cols && w3.cols == x.cols && w1.rows == w3.rows) << "swiglu: shape mismatch";
+  const int rows = w1.rows, per_task = rows_per_task(2 * rows, pool), tasks = (rows + per_task - 1) / per_task;
+  pool.run(tasks, [&](int task) {
+    const int r0 = task * per_task, r1 = std::min(rows, r0 + per_task);
+    kernel(w1, x, gate, r0, r1);
+    kernel(w3, x, up, r0, r1);
+    for (int b = 0; b < x.rows; ++b) {
+      const std::size_t at = static_cast<std::size_t>(b) * rows;
+      for (int r = r0; r < r1; ++r) {
+        const float g = gate[at + r];
+        gate[at + r] = g / (1.0f + std::exp(-g)) * up[at + r];  // silu(gate) * up
+      }
+    }
+  });
+}
+
 }  // namespace
+
+void matmul_swiglu(ThreadPool& pool, Isa isa, const Fp32Matrix& w1, const Fp32Matrix& w3, const Fp32Input& x,
+                   float* gate, float* up) {
+  run_swiglu(pool, w1, w3, x, gate, up, f32_kernel(isa));
+}
+
+void matmul_swiglu(ThreadPool& pool, Isa isa, const Int8Matrix& w1, const Int8Matrix& w3, const QuantizedInput& x,
+                   float* gate, float* up) {
+  DEPLOYBENCH_CHECK(w1.group == x.group && w3.group == x.group) << "swiglu: group size mismatch";
+  run_swiglu(pool, w1, w3, x, gate, up, q8_kernel(isa));
+}
 
 std::string_view to_string(Isa isa) {
   switch (isa) {

@@ -36,6 +36,14 @@ struct MatJob {
 void matmul(ThreadPool& pool, Isa isa, std::span<const MatJob<Fp32Matrix>> jobs, const Fp32Input& x);
 void matmul(ThreadPool& pool, Isa isa, std::span<const MatJob<Int8Matrix>> jobs, const QuantizedInput& x);
 
+/// The SwiGLU feed-forward input: gate = silu(w1 x) * (w3 x), batch-major (x.rows x w1.rows),
+/// each task applying the activation to its own rows (no serial pass). `up` is scratch of the
+/// same shape.
+void matmul_swiglu(ThreadPool& pool, Isa isa, const Fp32Matrix& w1, const Fp32Matrix& w3, const Fp32Input& x,
+                   float* gate, float* up);
+void matmul_swiglu(ThreadPool& pool, Isa isa, const Int8Matrix& w1, const Int8Matrix& w3, const QuantizedInput& x,
+                   float* gate, float* up);
+
 /// Single-threaded row-range kernels (rows [r0, r1) of w against every input
 /// row): the units the pool runs, exposed for tests and microbenchmarks.
 void matmul_rows(Isa isa, const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1);

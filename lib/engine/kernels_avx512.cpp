@@ -21,10 +21,11 @@ struct Kernels {
     __m512 a0[NB], a1[NB];
     for (int j = 0; j < NB; ++j) a0[j] = a1[j] = _mm512_setzero_ps();
     for (int i = 0; i < n; i += 32) {
-      // Weights stream from DRAM in decode: fetch 4 KiB ahead (rows are contiguous, so this runs
+      // Weights stream from DRAM in decode: fetch 2 KiB ahead (rows are contiguous, so this runs
       // into the next row), as the hardware prefetcher alone leaves the stream latency-bound.
-      _mm_prefetch(reinterpret_cast<const char*>(w + i + 1024), _MM_HINT_T0);
-      _mm_prefetch(reinterpret_cast<const char*>(w + i + 1040), _MM_HINT_T0);
+      // Into L2 (T1): ~10% faster at batch 1 than into L1 (T0) or 4 KiB ahead, on Zen 4.
+      _mm_prefetch(reinterpret_cast<const char*>(w + i + 512), _MM_HINT_T1);
+      _mm_prefetch(reinterpret_cast<const char*>(w + i + 528), _MM_HINT_T1);
       const __m512 w0 = _mm512_loadu_ps(w + i), w1 = _mm512_loadu_ps(w + i + 16);
       for (int j = 0; j < NB; ++j) {
         a0[j] = _mm512_fmadd_ps(w0, _mm512_loadu_ps(x + j * n + i), a0[j]);

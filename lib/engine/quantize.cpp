@@ -29,7 +29,7 @@ void quantize_groups(std::span<const float> x, int group, std::span<std::int8_t>
   }
 }
 
-void quantize_input(const float* x, int rows, int cols, int group, QuantizedInput& out) {
+void shape_input(int rows, int cols, int group, QuantizedInput& out) {
   const std::size_t n = static_cast<std::size_t>(rows) * cols;
   out.rows = rows;
   out.cols = cols;
@@ -38,12 +38,23 @@ void quantize_input(const float* x, int rows, int cols, int group, QuantizedInpu
   out.scale.resize(n / group);
   out.neg_offset.resize(n / 4);
   out.lane_scale.resize(n / 4);
-  quantize_groups({x, n}, group, out.q, out.scale);
-  for (std::size_t i = 0; i < n / 4; ++i) {
+}
+
+void quantize_input_rows(const float* x, int r0, int r1, QuantizedInput& out) {
+  const int group = out.group;
+  const std::size_t begin = static_cast<std::size_t>(r0) * out.cols, end = static_cast<std::size_t>(r1) * out.cols;
+  quantize_groups({x + begin, end - begin}, group, {out.q.data() + begin, end - begin},
+                  {out.scale.data() + begin / group, (end - begin) / group});
+  for (std::size_t i = begin / 4; i < end / 4; ++i) {
     const std::int8_t* v = out.q.data() + 4 * i;
     out.neg_offset[i] = -128 * (v[0] + v[1] + v[2] + v[3]);
     out.lane_scale[i] = out.scale[4 * i / group];
   }
+}
+
+void quantize_input(const float* x, int rows, int cols, int group, QuantizedInput& out) {
+  shape_input(rows, cols, group, out);
+  quantize_input_rows(x, 0, rows, out);
 }
 
 void dequantize_row(const Int8Matrix& m, int row, std::span<float> out) {

@@ -17,6 +17,12 @@ void quantize_groups(std::span<const float> x, int group, std::span<std::int8_t>
 /// with `group`.
 void quantize_input(const float* x, int rows, int cols, int group, QuantizedInput& out);
 
+/// quantize_input in two steps, so rows can be quantized in parallel: shape_input sizes `out`
+/// for rows x cols with `group`; quantize_input_rows quantizes rows [r0, r1) of `x` (the whole
+/// batch's base pointer) into it.
+void shape_input(int rows, int cols, int group, QuantizedInput& out);
+void quantize_input_rows(const float* x, int r0, int r1, QuantizedInput& out);
+
 /// Writes row `row` of `m`, dequantized, into `out` (m.cols floats).
 void dequantize_row(const Int8Matrix& m, int row, std::span<float> out);
 

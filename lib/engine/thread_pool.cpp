@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "core/check.h"
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define DB_CPU_RELAX() _mm_pause()
@@ -14,10 +16,18 @@ namespace {
 // How long an idle worker spins before sleeping: longer than the gap between
 // the matmuls of one decode step, far shorter than a scheduler tick.
 constexpr auto kSpin = std::chrono::microseconds(300);
+
+constexpr int kTaskBits = 20;
+constexpr std::uint64_t kTaskMask = (std::uint64_t{1} << kTaskBits) - 1;
+constexpr std::uint64_t kTagMask = (std::uint64_t{1} << (64 - 2 * kTaskBits)) - 1;
+
+std::uint64_t pack(std::uint64_t tag, int begin, int end) {
+  return (tag << (2 * kTaskBits)) | (static_cast<std::uint64_t>(end) << kTaskBits) | static_cast<std::uint64_t>(begin);
+}
 }  // namespace
 
-ThreadPool::ThreadPool(int threads) {
-  for (int i = 1; i < threads; ++i) workers_.emplace_back([this] { work_loop(); });
+ThreadPool::ThreadPool(int threads) : shares_(new Share[threads < 1 ? 1 : threads]) {
+  for (int i = 1; i < threads; ++i) workers_.emplace_back([this, i] { work_loop(i); });
 }
 
 ThreadPool::~ThreadPool() {
@@ -30,33 +40,49 @@ ThreadPool::~ThreadPool() {
   for (auto& w : workers_) w.join();
 }
 
-void ThreadPool::drain(std::uint64_t generation) {
-  const std::uint64_t tag = generation & 0xffffffffu;
+int ThreadPool::claim(int share, std::uint64_t tag, bool front) {
+  std::atomic<std::uint64_t>& range = shares_[share].range;
+  std::uint64_t v = range.load(std::memory_order_acquire);
   for (;;) {
-    std::uint64_t v = next_.load(std::memory_order_acquire);
-    for (;;) {
-      if ((v >> 32) != tag) return;
-      if (static_cast<int>(v & 0xffffffffu) >= tasks_.load(std::memory_order_relaxed)) return;
-      if (next_.compare_exchange_weak(v, v + 1, std::memory_order_acq_rel)) break;
-    }
-    call_.load(std::memory_order_relaxed)(ctx_.load(std::memory_order_relaxed), static_cast<int>(v & 0xffffffffu));
+    if ((v >> (2 * kTaskBits)) != tag) return -1;
+    const int begin = static_cast<int>(v & kTaskMask), end = static_cast<int>((v >> kTaskBits) & kTaskMask);
+    if (begin >= end) return -1;
+    const std::uint64_t next = front ? pack(tag, begin + 1, end) : pack(tag, begin, end - 1);
+    if (range.compare_exchange_weak(v, next, std::memory_order_acq_rel)) return front ? begin : end - 1;
+  }
+}
+
+void ThreadPool::drain(std::uint64_t generation, int self) {
+  const std::uint64_t tag = generation & kTagMask;
+  const int n = size();
+  auto run_task = [this](int task) {
+    call_.load(std::memory_order_relaxed)(ctx_.load(std::memory_order_relaxed), task);
     done_.fetch_add(1, std::memory_order_release);
+  };
+  for (int task; (task = claim(self, tag, true)) >= 0;) run_task(task);
+  for (int k = 1; k < n; ++k) {
+    for (int task; (task = claim((self + k) % n, tag, false)) >= 0;) run_task(task);
   }
 }
 
 void ThreadPool::dispatch(int tasks, void* ctx, Call call) {
+  DEPLOYBENCH_CHECK(tasks <= static_cast<int>(kTaskMask)) << "thread pool: " << tasks << " tasks";
   ctx_.store(ctx, std::memory_order_relaxed);
   call_.store(call, std::memory_order_relaxed);
-  tasks_.store(tasks, std::memory_order_relaxed);
   done_.store(0, std::memory_order_relaxed);
   const std::uint64_t gen = generation_.load(std::memory_order_relaxed) + 1;
-  next_.store((gen & 0xffffffffu) << 32, std::memory_order_release);
+  const int n = size();
+  for (int t = 0; t < n; ++t) {
+    const int begin = static_cast<int>(static_cast<long long>(tasks) * t / n);
+    const int end = static_cast<int>(static_cast<long long>(tasks) * (t + 1) / n);
+    shares_[t].range.store(pack(gen & kTagMask, begin, end), std::memory_order_release);
+  }
   generation_.store(gen);  // seq_cst: pairs with the sleepers_ check below (no lost wake-up)
   if (sleepers_.load() > 0) {
     std::lock_guard lock(mutex_);
     wake_.notify_all();
   }
-  drain(gen);
+  drain(gen, 0);
   // A worker holding a task may have been preempted (the machine can be oversubscribed): spin
   // briefly, then yield the core to it.
   for (int spin = 0; done_.load(std::memory_order_acquire) < tasks; ++spin) {
@@ -68,7 +94,7 @@ void ThreadPool::dispatch(int tasks, void* ctx, Call call) {
   }
 }
 
-void ThreadPool::work_loop() {
+void ThreadPool::work_loop(int self) {
   std::uint64_t seen = 0;
   for (;;) {
     std::uint64_t gen = generation_.load(std::memory_order_acquire);
@@ -89,7 +115,7 @@ void ThreadPool::work_loop() {
     }
     seen = gen;
     if (stop_.load()) return;
-    drain(gen);
+    drain(gen, self);
   }
 }
 

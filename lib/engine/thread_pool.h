@@ -5,6 +5,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -22,9 +23,12 @@ class ThreadPool {
   int size() const { return static_cast<int>(workers_.size()) + 1; }
 
   /// Runs fn(task) for every task in [0, tasks) on the pool and the calling
-  /// thread; returns when all are done. Tasks are handed out dynamically, so a
-  /// preempted thread delays little. Not reentrant: call from one thread at a
-  /// time, and not from inside a task.
+  /// thread; returns when all are done. Thread t (the caller is 0) owns the
+  /// t-th contiguous share of the tasks and runs it in order, so a matmul's
+  /// weight rows stream as one sequence per thread; a thread that runs out
+  /// takes the others' last tasks, so a preempted thread delays little. Not
+  /// reentrant: call from one thread at a time, and not from inside a task.
+  /// At most 2^20 tasks.
   template <typename Fn>
   void run(int tasks, Fn&& fn) {
     if (tasks <= 0) return;
@@ -38,18 +42,24 @@ class ThreadPool {
  private:
   using Call = void (*)(void* ctx, int task);
   void dispatch(int tasks, void* ctx, Call call);
-  void work_loop();
-  void drain(std::uint64_t generation);
+  void work_loop(int self);
+  void drain(std::uint64_t generation, int self);
+  // Claims one task of share `share`, from its front (its owner) or its back (a thief); -1 when
+  // the share is empty or belongs to another job.
+  int claim(int share, std::uint64_t tag, bool front);
+
+  // One thread's share of the current job: packs the job's generation (bits 40-63), the end
+  // (20-39) and the next unclaimed task (0-19), so a thread that wakes late for an old job can
+  // never claim a task of a newer one.
+  struct alignas(64) Share {
+    std::atomic<std::uint64_t> range{0};
+  };
 
   std::vector<std::thread> workers_;
-  // The current job, published by the release store of next_. next_ packs the
-  // job's generation (high 32 bits) with the next unclaimed task (low 32), so a
-  // thread that wakes late for an old job can never claim a task of a newer
-  // one.
+  std::unique_ptr<Share[]> shares_;
+  // The current job, published by the release stores of the shares.
   std::atomic<void*> ctx_{nullptr};
   std::atomic<Call> call_{nullptr};
-  std::atomic<int> tasks_{0};
-  alignas(64) std::atomic<std::uint64_t> next_{0};
   alignas(64) std::atomic<int> done_{0};
   alignas(64) std::atomic<std::uint64_t> generation_{0};
   std::atomic<int> sleepers_{0};

@@ -43,7 +43,13 @@ class Transformer final : public Model {
   void attention_block(int layer, std::span<const Step> rows);
   void ffn_block(int layer, int rows);
   void attend(int layer, const Step& row, const float* q, float* out, float* att, int head) const;
+  // Makes rows x cols activations at x the matmul input (int8: quantized).
   void prepare(const float* x, int rows, int cols);
+  // prepare() of xb_ = rmsnorm(x_ rows [first, first + rows)) with `weight`.
+  void normalize(const float* weight, int first, int rows);
+  // prepare(), running before(r0, r1) on each block of rows first, in parallel over the pool.
+  template <typename Before>
+  void prepare_rows(const float* x, int rows, int cols, Before&& before);
   template <std::size_t N>
   void run(const MatJob<Matrix> (&jobs)[N]) {
     matmul(pool_, isa_, std::span<const MatJob<Matrix>>(jobs, N), input_);
@@ -66,7 +72,7 @@ class Transformer final : public Model {
   InputFor<Matrix> input_;
   std::vector<float> rope_cos_, rope_sin_;  // seq_len x head_size/2
   // KV cache, [layer][slot][kv_head][pos][head_size], so attention reads each head's positions
-  // as one contiguous stream; huge-page mappings, untouched until used.
+  // as one contiguous stream; untouched until used (see the constructor for the page size).
   std::shared_ptr<void> key_memory_, value_memory_;
 };
 

@@ -1,7 +1,10 @@
 #include "engine/kernels.h"
 
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cmath>
+#include <thread>
 
 #include "core/rng.h"
 #include "engine/quantize.h"
@@ -163,4 +166,23 @@ TEST_CASE("thread pool runs every task exactly once across many dispatches") {
     pool.run(97, [&](int t) { hits[t].fetch_add(1); });
   }
   for (auto& h : hits) REQUIRE(h.load() == 200);
+}
+
+TEST_CASE("thread pool threads take the tasks of a thread that is held up") {
+  // Task 0 (the caller's first) holds its thread until every other task has run: the caller's
+  // share 1..24 can only run if the workers take it over.
+  ThreadPool pool(4);
+  constexpr int kTasks = 97;
+  std::atomic<int> others{0};
+  bool completed = false;
+  pool.run(kTasks, [&](int t) {
+    if (t != 0) {
+      others.fetch_add(1);
+      return;
+    }
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);  // deadlock guard only
+    while (others.load() < kTasks - 1 && std::chrono::steady_clock::now() < give_up) std::this_thread::yield();
+    completed = others.load() == kTasks - 1;
+  });
+  CHECK(completed);
 }
