@@ -28,11 +28,13 @@ class Model {
   /// KV-cache bytes one decode step reads for a sequence at position `pos`.
   virtual std::size_t kv_bytes_at(int pos) const = 0;
 
-  /// Prefills `tokens` into slot `slot` from position 0, as matrix-matrix
+  /// Prefills `tokens` into slot `slot` at positions start.., as matrix-matrix
   /// products over the prompt. Returns the logits of the last token (vocab_size
-  /// floats), valid until the next call. Requires 0 <= slot < max_sequences(),
-  /// 1 <= tokens.size() <= seq_len, tokens < vocab_size.
-  virtual std::span<const float> prefill(int slot, std::span<const int> tokens) = 0;
+  /// floats), valid until the next call. A prompt may be prefilled in chunks
+  /// (start > 0 continues one whose cache holds positions 0..start-1), so a
+  /// server can interleave decode steps. Requires 0 <= slot < max_sequences(),
+  /// start >= 0, 1 <= tokens.size(), start + tokens.size() <= seq_len, tokens < vocab_size.
+  virtual std::span<const float> prefill(int slot, std::span<const int> tokens, int start = 0) = 0;
 
   struct Step {
     int slot;

@@ -161,17 +161,17 @@ void Transformer<Matrix>::prepare_rows(const float* x, int rows, int cols, Befor
 }
 
 template <typename Matrix>
-std::span<const float> Transformer<Matrix>::prefill(int slot, std::span<const int> tokens) {
+std::span<const float> Transformer<Matrix>::prefill(int slot, std::span<const int> tokens, int start_pos) {
   const Config& c = w_.config;
   DEPLOYBENCH_CHECK(slot >= 0 && slot < max_sequences_) << "prefill: slot " << slot;
-  DEPLOYBENCH_CHECK(!tokens.empty() && static_cast<int>(tokens.size()) <= c.seq_len)
-      << "prefill: " << tokens.size() << " tokens, context " << c.seq_len;
+  DEPLOYBENCH_CHECK(start_pos >= 0 && !tokens.empty() && start_pos + static_cast<int>(tokens.size()) <= c.seq_len)
+      << "prefill: " << tokens.size() << " tokens from position " << start_pos << ", context " << c.seq_len;
   std::vector<Step> rows;
   const int n = static_cast<int>(tokens.size());
   for (int start = 0; start < n; start += kPrefillChunk) {
     const int end = std::min(n, start + kPrefillChunk);
     rows.clear();
-    for (int i = start; i < end; ++i) rows.push_back(Step{slot, tokens[i], i});
+    for (int i = start; i < end; ++i) rows.push_back(Step{slot, tokens[i], start_pos + i});
     forward(rows, end == n ? 1 : 0);
   }
   return {logits_.data(), static_cast<std::size_t>(c.vocab_size)};

@@ -31,7 +31,7 @@ class Transformer final : public Model {
   int threads() const override { return pool_.size(); }
   std::size_t decode_weight_bytes() const override;
   std::size_t kv_bytes_at(int pos) const override;
-  std::span<const float> prefill(int slot, std::span<const int> tokens) override;
+  std::span<const float> prefill(int slot, std::span<const int> tokens, int start = 0) override;
   std::span<const float> decode(std::span<const Step> steps) override;
 
   const Weights<Matrix>& weights() const { return w_; }

@@ -27,16 +27,14 @@ class ModelEngine final : public Engine {
     info_.max_sequences = model_->max_sequences();
     info_.context_length = model_->config().seq_len;
     info_.threads = model_->threads();
+    info_.chunked_prefill = true;  // engine::Model::prefill continues from any start position
   }
   const EngineInfo& info() const override { return info_; }
   std::vector<int> encode(std::string_view text, bool bos) const override { return tokenizer_->encode(text, bos); }
   std::string decode_piece(int prev, int token) const override { return tokenizer_->decode(prev, token); }
   int eos() const override { return tokenizer_->eos(); }
-  // engine::Model prefills from position 0 only, so info_.chunked_prefill stays false and the
-  // scheduler never passes start > 0.
   std::span<const float> prefill(int slot, std::span<const int> tokens, int start) override {
-    DEPLOYBENCH_CHECK(start == 0) << "engine::Model prefills from position 0 only, asked for " << start;
-    return model_->prefill(slot, tokens);
+    return model_->prefill(slot, tokens, start);
   }
   std::span<const float> decode(std::span<const Step> steps) override {
     // Same layout as engine::Model::Step ({slot, token, pos}); copied to keep the seam's type

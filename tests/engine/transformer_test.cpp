@@ -144,6 +144,13 @@ TEST_CASE("prefill gives the logits of token-by-token decode") {
     }
     auto prefilled = b->prefill(0, tokens);
     REQUIRE(max_rel_diff(prefilled, decoded) < 1e-5);
+    // The same prompt in chunks (as the server interleaves them with decode steps).
+    auto c = int8_model(isa);
+    const std::span<const int> all(tokens);
+    c->prefill(0, all.subspan(0, 7));
+    c->prefill(0, all.subspan(7, 16), 7);
+    auto chunked = c->prefill(0, all.subspan(23), 23);
+    REQUIRE(max_rel_diff(chunked, decoded) < 1e-5);
   }
 }
 
