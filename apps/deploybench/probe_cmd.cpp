@@ -116,7 +116,11 @@ int run_probe(const ProbeOptions& o) {
     fmt::print(stderr, "deploybench probe: {}\n", load.error().message);
     return code(ExitCode::Usage);
   }
-  Endpoint endpoint{o.url, o.model, "", {}};
+  Endpoint endpoint;
+  endpoint.base_url = o.url;
+  endpoint.model = o.model;
+  endpoint.verify_tls = !o.insecure;
+  endpoint.ca_file = o.cacert;
   if (!o.api_key_env.empty()) {
     const char* key = std::getenv(o.api_key_env.c_str());
     if (!key) {

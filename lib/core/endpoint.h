@@ -12,6 +12,10 @@ struct Endpoint {
   /// Bearer token sent as Authorization. A secret: never printed, logged or written to results.
   std::string api_key;
   std::vector<std::pair<std::string, std::string>> headers;  // extra request headers
+  /// HTTPS: verify the server's certificate and host name (false = curl --insecure), and
+  /// trust this PEM bundle instead of the system store when set (curl --cacert).
+  bool verify_tls = true;
+  std::string ca_file;
 };
 
 }  // namespace deploybench

@@ -2,6 +2,8 @@
 
 namespace deploybench::runner {
 
+loadgen::TlsOptions tls_of(const Endpoint& endpoint) { return {endpoint.ca_file, !endpoint.verify_tls}; }
+
 Result<std::unique_ptr<target::Target>> RealTargetFactory::make(const target::TargetConfig& config) {
   return target::make_target(config, env_);
 }
@@ -11,6 +13,7 @@ Result<LoadOutcome> RealLoadDriver::run(const Endpoint& endpoint, const loadgen:
   loadgen::RunOptions options;
   options.progress = progress_;
   options.cancel = &stop;
+  options.tls = tls_of(endpoint);
   auto r = loadgen::run_load(endpoint, workload, load, options);
   if (!r.ok()) return r.error();
   LoadOutcome out;

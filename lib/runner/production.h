@@ -18,6 +18,9 @@ class RealTargetFactory final : public TargetFactory {
   const target::Environment& env_;
 };
 
+/// The load generator's HTTPS settings for an endpoint (a remote target's verify_tls / ca_file).
+loadgen::TlsOptions tls_of(const Endpoint& endpoint);
+
 class RealLoadDriver final : public LoadDriver {
  public:
   /// `progress` (may be null) receives live updates; `limits` are the validity checks.

@@ -103,7 +103,7 @@ Result<Endpoint> ContainerTarget::deploy(const DeployContext& ctx) {
   if (!port) return std::move(port).error();
   if (auto s = start(ctx, *image, *port); !s) return s.error();
   const HttpGet probe{
-      "http://127.0.0.1:" + std::to_string(*port) + ctr_.health_path, std::chrono::milliseconds{500}, {}, true};
+      "http://127.0.0.1:" + std::to_string(*port) + ctr_.health_path, std::chrono::milliseconds{500}, {}, true, {}};
   if (auto s = wait_until_ready(probe, t0 + config_.ready_timeout, [this] { return running(); }); !s) {
     auto e = s.error();
     e.message += "\ncontainer log:\n" + logs();
@@ -112,7 +112,9 @@ Result<Endpoint> ContainerTarget::deploy(const DeployContext& ctx) {
   ready_at_ = SteadyClock::now();
   lifecycle_.deploy_to_ready = ready_at_ - t0;
   if (auto u = read_cgroup_usage_of(pid_, env_.cgroups)) lifecycle_.idle_rss_bytes = u->rss_bytes;
-  return Endpoint{"http://127.0.0.1:" + std::to_string(*port), {}, {}, {}};
+  Endpoint ep;
+  ep.base_url = "http://127.0.0.1:" + std::to_string(*port);
+  return ep;
 }
 
 Status ContainerTarget::start(const DeployContext& ctx, const std::string& image, int host_port) {

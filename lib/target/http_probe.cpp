@@ -33,6 +33,7 @@ Result<HttpReply> http_get(const HttpGet& request) {
   curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &reply.body);
   curl_easy_setopt(curl.get(), CURLOPT_SSL_VERIFYPEER, request.verify_tls ? 1L : 0L);
   curl_easy_setopt(curl.get(), CURLOPT_SSL_VERIFYHOST, request.verify_tls ? 2L : 0L);
+  if (!request.ca_file.empty()) curl_easy_setopt(curl.get(), CURLOPT_CAINFO, request.ca_file.c_str());
   curl_easy_setopt(curl.get(), CURLOPT_PROXY,
                    "");  // loopback probes must not go through http_proxy
   curl_slist* headers = nullptr;

@@ -21,6 +21,7 @@ struct HttpGet {
   Nanos timeout{std::chrono::seconds{2}};
   std::string bearer;  // Authorization: Bearer ...; a secret, never logged
   bool verify_tls = true;
+  std::string ca_file;  // PEM bundle to trust instead of the system store (optional)
 };
 
 /// One GET. An Error for transport failures (refused, timeout, TLS); any HTTP

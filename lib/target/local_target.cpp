@@ -30,7 +30,7 @@ Result<Endpoint> LocalTarget::deploy(const DeployContext& ctx) {
   if (!port) return std::move(port).error();
   if (auto s = start(ctx, *port); !s) return s.error();
   const HttpGet probe{
-      "http://127.0.0.1:" + std::to_string(*port) + local_.health_path, std::chrono::milliseconds{500}, {}, true};
+      "http://127.0.0.1:" + std::to_string(*port) + local_.health_path, std::chrono::milliseconds{500}, {}, true, {}};
   if (auto s = wait_until_ready(probe, t0 + config_.ready_timeout, [this] { return alive(); }); !s) {
     return with_log(s.error(), log_);
   }
@@ -38,7 +38,9 @@ Result<Endpoint> LocalTarget::deploy(const DeployContext& ctx) {
   lifecycle_.deploy_to_ready = ready_at_ - t0;
   if (auto u = read_tree_usage(pid_)) lifecycle_.idle_rss_bytes = u->rss_bytes;
   info_.details["port"] = std::to_string(*port);
-  return Endpoint{"http://127.0.0.1:" + std::to_string(*port), {}, {}, {}};
+  Endpoint ep;
+  ep.base_url = "http://127.0.0.1:" + std::to_string(*port);
+  return ep;
 }
 
 Status LocalTarget::start(const DeployContext& ctx, int port) {

@@ -63,7 +63,10 @@ Result<Endpoint> RemoteTarget::deploy(const DeployContext&) {
   info_.details["base_url"] = ep.base_url;
   info_.details["model"] = remote_.model.empty() ? "(from /v1/models)" : remote_.model;
   info_.details["api_key"] = remote_.api_key_env.empty() ? "none" : "from $" + remote_.api_key_env;
+  ep.verify_tls = remote_.verify_tls;
+  ep.ca_file = remote_.ca_file.string();
   info_.details["tls_verify"] = remote_.verify_tls ? "on" : "off";
+  if (!ep.ca_file.empty()) info_.details["ca_file"] = ep.ca_file;
   if (!remote_.headers.empty()) {  // names only: values may be credentials
     std::string names;
     for (const auto& [name, value] : remote_.headers) names += (names.empty() ? "" : ", ") + name;
@@ -71,7 +74,7 @@ Result<Endpoint> RemoteTarget::deploy(const DeployContext&) {
   }
 
   const auto t0 = SteadyClock::now();
-  const HttpGet probe{ep.base_url + "/v1/models", std::chrono::seconds{5}, ep.api_key, remote_.verify_tls};
+  const HttpGet probe{ep.base_url + "/v1/models", std::chrono::seconds{5}, ep.api_key, ep.verify_tls, ep.ca_file};
   std::string last;
   while (SteadyClock::now() < t0 + config_.ready_timeout) {
     auto reply = http_get(probe);

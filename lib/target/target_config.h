@@ -70,6 +70,7 @@ struct RemoteConfig {
   bool verify_tls = true;
   /// Extra request headers (values may hold credentials: never printed or written to results).
   std::vector<std::pair<std::string, std::string>> headers;
+  std::filesystem::path ca_file;  // PEM bundle to trust instead of the system store (optional)
 };
 
 using KindConfig = std::variant<LocalConfig, ContainerConfig, VmConfig, RemoteConfig>;

@@ -135,7 +135,9 @@ Result<Endpoint> VmTarget::deploy(const DeployContext& ctx) {
   if (auto s = sample_resources(); s && s->guest_rss_bytes) {
     info_.details["guest_idle_rss"] = format_bytes(*s->guest_rss_bytes);
   }
-  return Endpoint{base_url_, {}, {}, {}};
+  Endpoint ep;
+  ep.base_url = base_url_;
+  return ep;
 }
 
 Status VmTarget::boot(const DeployContext& ctx, const std::string& accel, TimePoint deadline) {
@@ -176,7 +178,7 @@ Status VmTarget::boot(const DeployContext& ctx, const std::string& accel, TimePo
     info_.details["qemu_version"] = first_line(v->output);
   }
   if (auto s = wait_for_console(deadline); !s) return with_log(s.error(), serial_log_);
-  const HttpGet probe{base_url_ + "/health", std::chrono::milliseconds{250}, {}, true};
+  const HttpGet probe{base_url_ + "/health", std::chrono::milliseconds{250}, {}, true, {}};
   if (auto s = wait_until_ready(probe, deadline, [this] { return alive(); }); !s) {
     return with_log(s.error(), serial_log_);
   }
@@ -220,7 +222,7 @@ Result<ResourceSample> VmTarget::sample_resources() {
     url = base_url_ + "/metrics";
   }
   auto sample = to_sample(host, ready_at_);
-  if (auto r = http_get({url, std::chrono::seconds{1}, {}, true}); r && r->status == 200) {
+  if (auto r = http_get({url, std::chrono::seconds{1}, {}, true, {}}); r && r->status == 200) {
     sample.guest_cpu_seconds = prometheus_value(r->body, "refbot_process_cpu_seconds_total");
     if (auto rss = prometheus_value(r->body, "refbot_process_resident_memory_bytes")) {
       sample.guest_rss_bytes = static_cast<std::uint64_t>(*rss);

@@ -56,7 +56,7 @@ TEST_CASE("connections the server closes after every response are replaced", "[i
   SseTestServer server(o);
   RunOptions opts;
   opts.keep_records = true;
-  const auto r = run_load({server.base_url(), "test-model", "", {}}, tokens(3), by_count(4, 60), opts);
+  const auto r = run_load({server.base_url(), "test-model", "", {}, true, {}}, tokens(3), by_count(4, 60), opts);
   REQUIRE(r.ok());
   REQUIRE(r->metrics.completed == 60);
   REQUIRE(r->metrics.errors == 0);
@@ -71,7 +71,7 @@ TEST_CASE("idle keep-alive connections the server closed are replaced, without s
   opts.keep_records = true;
   opts.http_get = true;
   // Two users, two requests each, 1.8 s apart: the server closes both idle connections after 1 s.
-  const auto r = run_load({server.base_url() + "/health", "", "", {}}, tokens(1), by_count(2, 4, 1800ms), opts);
+  const auto r = run_load({server.base_url() + "/health", "", "", {}, true, {}}, tokens(1), by_count(2, 4, 1800ms), opts);
   REQUIRE(r.ok());
   REQUIRE(r->metrics.completed == 4);
   REQUIRE(r->metrics.errors == 0);
@@ -89,7 +89,7 @@ TEST_CASE("HTTPS: a CA file or --insecure connect, an untrusted certificate is a
   o.key_file = tls.key;
   SseTestServer server(o);
   REQUIRE(server.base_url().rfind("https://", 0) == 0);
-  const Endpoint endpoint{server.base_url(), "", "", {}};
+  const Endpoint endpoint{server.base_url(), "", "", {}, true, {}};
 
   SECTION("trusting the CA: streamed chat works and TLS time is recorded per new connection") {
     RunOptions opts;
@@ -112,14 +112,14 @@ TEST_CASE("HTTPS: a CA file or --insecure connect, an untrusted certificate is a
     RunOptions opts;
     opts.tls.insecure = true;
     opts.http_get = true;
-    const auto r = run_load({server.base_url() + "/health", "", "", {}}, tokens(1), by_count(2, 10), opts);
+    const auto r = run_load({server.base_url() + "/health", "", "", {}, true, {}}, tokens(1), by_count(2, 10), opts);
     REQUIRE(r.ok());
     REQUIRE(r->metrics.completed == 10);
   }
   SECTION("without either, requests fail as connect errors that say why") {
     RunOptions opts;
     opts.http_get = true;
-    const auto r = run_load({server.base_url() + "/health", "", "", {}}, tokens(1), by_count(2, 6), opts);
+    const auto r = run_load({server.base_url() + "/health", "", "", {}, true, {}}, tokens(1), by_count(2, 6), opts);
     REQUIRE(r.ok());
     REQUIRE(r->metrics.completed == 0);
     REQUIRE(r->metrics.errors_by_kind.at("connect") == 6);

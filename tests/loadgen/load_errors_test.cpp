@@ -21,7 +21,7 @@ using testing::tokens;
 namespace {
 
 Result<LoadResult> run(const std::string& url, const WorkloadConfig& w, const LoadConfig& l, RunOptions o = {}) {
-  return run_load({url, "test-model", "", {}}, w, l, o);
+  return run_load({url, "test-model", "", {}, true, {}}, w, l, o);
 }
 
 }  // namespace
@@ -104,7 +104,7 @@ TEST_CASE("plain GETs, records JSONL and the JSON summary", "[integration]") {
   o.http_get = true;
   o.records_jsonl = path;
   o.keep_records = true;
-  const auto r = run_load({server.base_url() + "/health", "", "", {}}, tokens(1), by_count(4, 40), o);
+  const auto r = run_load({server.base_url() + "/health", "", "", {}, true, {}}, tokens(1), by_count(4, 40), o);
   REQUIRE(r.ok());
   REQUIRE(r->metrics.completed == 40);
   REQUIRE(r->records.size() == 40);
@@ -139,7 +139,7 @@ TEST_CASE("an open-loop Poisson run follows its schedule and discovers the model
   GoodputSlo slo;
   slo.ttft = 1s;
   o.slo = slo;
-  const auto r = run_load({server.base_url(), "", "", {}}, tokens(3), l, o);
+  const auto r = run_load({server.base_url(), "", "", {}, true, {}}, tokens(3), l, o);
   REQUIRE(r.ok());
   REQUIRE(r->model == "test-model");
   REQUIRE(r->metrics.requests > 60);  // about 100 expected

@@ -40,7 +40,7 @@ TEST_CASE("closed loop: TTFT and ITL medians land near the server's known delays
   o.first_token_delay = 30ms;
   o.token_interval = 10ms;
   SseTestServer server(o);
-  auto r = run_load({server.base_url(), "", "", {}}, small_workload(8), closed(2, 200ms, 1500ms), {});
+  auto r = run_load({server.base_url(), "", "", {}, true, {}}, small_workload(8), closed(2, 200ms, 1500ms), {});
   REQUIRE(r.ok());
   const auto& m = r->metrics;
   REQUIRE(r->model == "test-model");
@@ -82,7 +82,7 @@ TEST_CASE("open-loop overload: corrected latency grows, service time does not, d
     p.connections = 2;  // capacity about 2 / 70 ms = 28 requests/s
     p.max_in_flight = 12;
     l.pattern = p;
-    auto r = run_load({server.base_url(), "test-model", "", {}}, small_workload(4), l, {});
+    auto r = run_load({server.base_url(), "test-model", "", {}, true, {}}, small_workload(4), l, {});
     REQUIRE(r.ok());
     return std::move(r).value();
   };

@@ -34,7 +34,7 @@ TEST_CASE("the capacity sweep finds the highest rate meeting the SLO", "[integra
   RunOptions opts;
   opts.limits.drops_invalidate = false;
   const auto slo = [](const LoadResult& r) { return r.metrics.ttft.p99 < 200ms; };
-  const auto r = capacity_sweep({server.base_url(), "test-model", "", {}}, w, base, c, slo, opts);
+  const auto r = capacity_sweep({server.base_url(), "test-model", "", {}, true, {}}, w, base, c, slo, opts);
   REQUIRE(r.ok());
   REQUIRE(r->levels.size() == 5);
   REQUIRE(r->levels[0].label == "c1");

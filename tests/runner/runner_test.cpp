@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "result/result_json.h"
+#include "runner/production.h"
 #include "runner/sample_util.h"
 #include "scenario/loader.h"
 
@@ -28,7 +29,10 @@ class FakeTarget final : public target::Target {
   Result<Endpoint> deploy(const target::DeployContext&) override {
     log_.push_back("deploy " + name_);
     if (fail_) return make_error(ErrorCode::Failed, "refbot exited with status 1");
-    return Endpoint{"http://127.0.0.1:1", "m", "", {}};
+    Endpoint ep;
+    ep.base_url = "http://127.0.0.1:1";
+    ep.model = "m";
+    return ep;
   }
   target::TargetInfo describe() const override { return {"local", {{"binary_sha256", "abc"}}}; }
   Result<target::ResourceSample> sample_resources() override {
@@ -212,4 +216,14 @@ loads:
   CHECK(said("highest level meeting the SLO: rate 4/s"));
   CHECK(said("skipped (an earlier sweep step missed its SLO)"));
   fs::remove_all(dir);
+}
+
+TEST_CASE("a remote target's HTTPS settings reach the load generator", "[runner]") {
+  Endpoint ep;
+  CHECK_FALSE(runner::tls_of(ep).insecure);
+  CHECK(runner::tls_of(ep).ca_file.empty());
+  ep.verify_tls = false;
+  ep.ca_file = "/etc/ssl/private-ca.pem";
+  CHECK(runner::tls_of(ep).insecure);
+  CHECK(runner::tls_of(ep).ca_file == "/etc/ssl/private-ca.pem");
 }

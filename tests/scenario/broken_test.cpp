@@ -67,6 +67,7 @@ TEST_CASE("each broken file yields its specific message and position", "[scenari
       Expected{"top_level_list.yaml", 1, 1, "", "must be a mapping", ""},
       Expected{"exclude_matches_nothing.yaml", 6, 7, "matrix.exclude[0]", "matches no cell", ""},
       Expected{"sweep_without_slo.yaml", 4, 12, "loads.capacity.sweep", "needs an slo", ""},
+      Expected{"remote_ca_missing.yaml", 6, 14, "targets.cloud.ca_file", "does not exist", ""},
       Expected{"sweep_from_without_to.yaml", 5, 12, "loads.capacity.sweep", "needs both from and to, or neither",
                "steps: 5}"},
       Expected{"auto_sweep_spacing.yaml", 5, 48, "loads.capacity.sweep.spacing", "'spacing' is for a sweep with from",

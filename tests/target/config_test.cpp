@@ -21,7 +21,7 @@ TEST_CASE("default configs of every kind validate", "[target][config]") {
     CHECK(c.validate().empty());
   }
   TargetConfig remote{
-      "r", RemoteConfig{"http://127.0.0.1:8080", "m", "API_KEY", true, {}}, {}, {}, std::chrono::seconds{5}};
+      "r", RemoteConfig{"http://127.0.0.1:8080", "m", "API_KEY", true, {}, {}}, {}, {}, std::chrono::seconds{5}};
   CHECK(remote.validate().empty());
 }
 
@@ -81,11 +81,11 @@ TEST_CASE("container, vm and remote specific checks", "[target][config]") {
   CHECK(has_path(d, "targets.v.accel"));
   CHECK(has_path(d, "targets.v.model.checkpoint"));
 
-  TargetConfig r{"r", RemoteConfig{"ftp://x", "", "sk-live-123!", true, {}}, {}, {}, std::chrono::seconds{5}};
+  TargetConfig r{"r", RemoteConfig{"ftp://x", "", "sk-live-123!", true, {}, {}}, {}, {}, std::chrono::seconds{5}};
   d = r.validate();
   CHECK(has_path(d, "targets.r.base_url"));
   CHECK(has_path(d, "targets.r.api_key_env"));
-  r.kind = RemoteConfig{"https://api.example.com", "m", "", true, {}};
+  r.kind = RemoteConfig{"https://api.example.com", "m", "", true, {}, {}};
   r.network = NetworkEmulation{std::chrono::milliseconds{40}, {}};
   CHECK(has_path(r.validate(), "targets.r.network"));
 }

@@ -42,7 +42,7 @@ TEST_CASE("an explicit cpuset wins and the harness gets the rest", "[target][pla
 
 TEST_CASE("harness cpuset over all targets of a run", "[target][placement]") {
   TargetConfig local{"l", LocalConfig{}, {}, {}, std::chrono::seconds{1}};
-  TargetConfig remote{"r", RemoteConfig{"http://x", "", "", true, {}}, {}, {}, std::chrono::seconds{1}};
+  TargetConfig remote{"r", RemoteConfig{"http://x", "", "", true, {}, {}}, {}, {}, std::chrono::seconds{1}};
   CHECK(harness_cpuset({local, remote}, {0, 1}) == "0");
   CHECK(harness_cpuset({remote}, {0, 1}).empty());
   CHECK(harness_cpuset({local}, {0, 1, 2, 3, 4, 5, 6, 7}).empty());

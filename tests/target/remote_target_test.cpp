@@ -40,7 +40,8 @@ TEST_CASE("remote target behind a 40 ms delay proxy: key from the environment, n
   const std::string secret = "sk-test-never-written";
   setenv("DEPLOYBENCH_TEST_API_KEY", secret.c_str(), 1);
   TargetConfig config{"cloud",
-                      RemoteConfig{server_ep->base_url, "refbot", "DEPLOYBENCH_TEST_API_KEY", true, {}},
+                      RemoteConfig{server_ep->base_url, "refbot", "DEPLOYBENCH_TEST_API_KEY", false, {},
+                                   "/etc/ssl/certs/ca-certificates.crt"},
                       {},
                       NetworkEmulation{std::chrono::milliseconds{40}, Nanos{0}},
                       std::chrono::seconds{10}};
@@ -51,6 +52,8 @@ TEST_CASE("remote target behind a 40 ms delay proxy: key from the environment, n
   REQUIRE(ep.ok());
   CHECK(ep->api_key == secret);
   CHECK(ep->model == "refbot");
+  CHECK_FALSE(ep->verify_tls);  // the scenario's HTTPS settings travel with the endpoint to the load
+  CHECK(ep->ca_file == "/etc/ssl/certs/ca-certificates.crt");
   CHECK(ep->base_url != server_ep->base_url);  // through the proxy
   std::string problem;
   const int problems = short_load(ep->base_url, problem, 2);
@@ -61,6 +64,7 @@ TEST_CASE("remote target behind a 40 ms delay proxy: key from the environment, n
   CHECK(SteadyClock::now() - t0 >= std::chrono::milliseconds{160});
   const auto info = (*remote)->describe();
   CHECK(info.details.at("api_key") == "from $DEPLOYBENCH_TEST_API_KEY");
+  CHECK(info.details.at("tls_verify") == "off");
   CHECK(info.details.at("network_delay") == format_duration(std::chrono::milliseconds{40}));
   for (const auto& [k, v] : info.details) CHECK(v.find(secret) == std::string::npos);
   CHECK_FALSE((*remote)->sample_resources().ok());

@@ -20,7 +20,7 @@ const std::map<std::string, std::vector<std::string>> kKindFields = {
     {"container",
      {"runtime", "image", "args", "port", "health_path", "cpus", "memory", "cpuset", "host_network", "watchdog"}},
     {"vm", {"vcpus", "memory", "cpuset", "accel", "kernel", "initrd", "kvm_probe_timeout"}},
-    {"remote", {"base_url", "model", "api_key_env", "verify_tls", "headers"}},
+    {"remote", {"base_url", "model", "api_key_env", "verify_tls", "ca_file", "headers"}},
 };
 
 std::vector<std::string> all_target_keys() {
@@ -148,7 +148,8 @@ void read_headers(Reader& r, const Field& f, target::RemoteConfig& c) {
   }
 }
 
-target::RemoteConfig read_remote(Reader& r, const MapView& v, const Where& at) {
+target::RemoteConfig read_remote(ParseContext& ctx, const MapView& v, const Where& at) {
+  Reader& r = ctx.reader;
   target::RemoteConfig c;
   if (auto* f = v.get("base_url")) {
     auto s = read_string(r, *f);
@@ -173,6 +174,7 @@ target::RemoteConfig read_remote(Reader& r, const MapView& v, const Where& at) {
     }
   }
   if (auto* f = v.get("verify_tls")) c.verify_tls = read_bool(r, *f).value_or(true);
+  if (auto* f = v.get("ca_file")) c.ca_file = read_path(ctx, *f, true).value_or("");
   if (auto* f = v.get("headers")) read_headers(r, *f, c);
   return c;
 }
@@ -210,7 +212,7 @@ std::optional<NamedTarget> read_target(ParseContext& ctx, const Field& entry) {
   if (kind == "local") out.config.kind = read_local(r, v);
   if (kind == "container") out.config.kind = read_container(r, v);
   if (kind == "vm") out.config.kind = read_vm(ctx, v);
-  if (kind == "remote") out.config.kind = read_remote(r, v, entry.where);
+  if (kind == "remote") out.config.kind = read_remote(ctx, v, entry.where);
   if (auto* f = v.get("network")) read_network(r, *f, out.config);
   if (auto* f = v.get("ready_timeout")) {
     out.config.ready_timeout = read_duration(r, *f, 1s, 1h).value_or(out.config.ready_timeout);

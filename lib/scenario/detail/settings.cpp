@@ -61,6 +61,7 @@ void add_kind(Settings& s, const target::KindConfig& kind) {
     if (!r->model.empty()) s.emplace_back("target.model", r->model);
     if (!r->api_key_env.empty()) s.emplace_back("target.api_key_env", r->api_key_env);
     s.emplace_back("target.verify_tls", yes_no(r->verify_tls));
+    if (!r->ca_file.empty()) s.emplace_back("target.ca_file", r->ca_file.string());
     for (const auto& [name, value] : r->headers) s.emplace_back("target.headers." + name, "***");
   }
 }
