@@ -13,6 +13,8 @@ using Q8Rows = void (*)(const Int8Matrix& w, const QuantizedInput& x, float* out
 
 void f32_rows_portable(const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1);
 void q8_rows_portable(const Int8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1);
+/// fma(a, b, c) with one rounding, without the FMA instruction (exact for finite inputs).
+float fused_multiply_add(float a, float b, float c);
 void f32_rows_avx2(const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1);
 void q8_rows_avx2(const Int8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1);
 void f32_rows_avx512(const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1);

@@ -2,6 +2,7 @@
 // for int8).
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include "engine/kernels_impl.h"
 
@@ -37,6 +38,26 @@ void axpy_portable(float a, const float* x, float* y, int n) {
   for (int i = 0; i < n; ++i) y[i] += a * x[i];
 }
 
+float fused_multiply_add(float a, float b, float c) {
+  // std::fma on a CPU without FMA (qemu64 under TCG, old x86) falls back to glibc's software
+  // fmaf, which switches rounding modes per call and made refbot ~10x slower in the VM. Here:
+  // the product of two floats is exact in double (24 + 24 bits); the sum is rounded to odd
+  // (TwoSum gives its exact error; an inexact even result moves one ulp toward the exact
+  // value), and a double rounded to odd then rounded to float is the correctly rounded result
+  // because 53 >= 2 * 24 + 2 (Boldo and Melquiond). Finite inputs only, as the kernels have.
+  const double p = static_cast<double>(a) * static_cast<double>(b);
+  const double cd = c;
+  double s = p + cd;
+  const double bv = s - p;
+  const double err = (p - (s - bv)) + (cd - bv);
+  if (err != 0) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &s, sizeof bits);
+    if ((bits & 1u) == 0) s = std::nextafter(s, err > 0 ? HUGE_VAL : -HUGE_VAL);
+  }
+  return static_cast<float>(s);
+}
+
 namespace {
 float q8_dot(const std::int8_t* w, const float* sw, const std::int8_t* x, const float* sx, int n, int group) {
   float lanes[16] = {};
@@ -47,7 +68,7 @@ float q8_dot(const std::int8_t* w, const float* sw, const std::int8_t* x, const 
       const std::int8_t* wi = w + c * 32 + 4 * i;
       const std::int8_t* xi = x + c * 32 + 4 * i;
       const std::int32_t sum = wi[0] * xi[0] + wi[1] * xi[1] + wi[2] * xi[2] + wi[3] * xi[3];
-      acc[i] = std::fma(static_cast<float>(sum), s, acc[i]);  // one rounding, as the vector paths' FMA
+      acc[i] = fused_multiply_add(static_cast<float>(sum), s, acc[i]);  // one rounding, as the vector FMA
     }
   }
   return reduce16(lanes);

@@ -4,9 +4,11 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <thread>
 
 #include "core/rng.h"
+#include "engine/kernels_impl.h"
 #include "engine/quantize.h"
 #include "engine/thread_pool.h"
 #include "test_model.h"
@@ -185,4 +187,26 @@ TEST_CASE("thread pool threads take the tasks of a thread that is held up") {
     completed = others.load() == kTasks - 1;
   });
   CHECK(completed);
+}
+
+TEST_CASE("the portable fused multiply-add rounds once, exactly like std::fma") {
+  Rng rng(99);
+  int mismatches = 0;
+  const auto check = [&](float a, float b, float c) {
+    const float want = std::fma(a, b, c), got = engine::detail::fused_multiply_add(a, b, c);
+    if (std::memcmp(&want, &got, sizeof want) != 0) ++mismatches;
+  };
+  // Kernel-like operands (int32 sums times scales into an accumulator), plus wide exponents
+  // and near-cancellation, where double rounding would show.
+  const auto value = [&rng](int lo, int hi) {
+    return static_cast<float>((2 * rng.uniform() - 1) * std::ldexp(1.0, static_cast<int>(rng.uniform_int(lo, hi))));
+  };
+  for (int i = 0; i < 2'000'000; ++i) {
+    const float a = value(-20, 20), b = value(-20, 20);
+    check(a, b, i % 3 == 0 ? -a * b : value(-30, 30));
+  }
+  check(1.0f + 0x1p-23f, 1.0f + 0x1p-23f, -1.0f);  // needs the low product bits
+  check(0x1p-12f, 0x1p-12f, 1.0f);                 // a tie broken by the product's tail
+  check(0.0f, 5.0f, -0.0f);
+  CHECK(mismatches == 0);
 }
