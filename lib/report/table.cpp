@@ -101,12 +101,10 @@ std::vector<std::string> capacity_notes(const result::ResultSet& results) {
     auto it = std::find_if(sweeps.begin(), sweeps.end(), [&](const Sweep& s) { return s.name == name; });
     if (it == sweeps.end()) {
       it = sweeps.insert(sweeps.end(), Sweep{name, {}, {}, {}});
-      for (const auto& [key, value] : c.settings)
-        if (key == "load.sweep_stop") it->slo = value;
+      if (const auto* slo = result::find_setting(c.settings, "load.sweep_stop")) it->slo = *slo;
     }
-    std::string level = c.cell_id;
-    for (const auto& [key, value] : c.settings)
-      if (key == "load.rate") level = value;
+    const auto* rate = result::find_setting(c.settings, "load.rate");
+    const std::string level = rate ? *rate : c.cell_id;
     if (*c.sweep_slo_met) {
       it->best = level;
       it->any_met = true;

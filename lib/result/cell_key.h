@@ -30,10 +30,6 @@ inline std::string cell_match_key(const CellResult& cell, const std::set<std::st
 
 /// Whether the cell is a step of a capacity sweep (its settings carry "load.sweep_step"). A run's
 /// SLOs do not judge sweep steps: a sweep runs until its own stop SLO breaks.
-inline bool is_sweep_step(const CellResult& cell) {
-  for (const auto& [key, value] : cell.settings)
-    if (key == "load.sweep_step") return true;
-  return false;
-}
+inline bool is_sweep_step(const CellResult& cell) { return find_setting(cell.settings, "load.sweep_step") != nullptr; }
 
 }  // namespace deploybench::result

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/units.h"
@@ -14,6 +15,13 @@ namespace deploybench::result {
 
 /// Ordered key -> value, as written by the user or resolved by the planner (all strings, with units).
 using Settings = std::vector<std::pair<std::string, std::string>>;
+
+/// The value of `key` in `settings`, or nullptr when absent.
+inline const std::string* find_setting(const Settings& settings, std::string_view key) {
+  for (const auto& [k, v] : settings)
+    if (k == key) return &v;
+  return nullptr;
+}
 
 struct TargetIdentity {
   std::string name;  // scenario's name for the target

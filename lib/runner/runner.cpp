@@ -1,7 +1,8 @@
 #include "runner/runner.h"
 
-#include <ctime>
 #include <fmt/format.h>
+
+#include <ctime>
 
 #include "core/host.h"
 #include "core/rng.h"
@@ -166,7 +167,8 @@ Result<RunOutcome> run_plan(const scenario::RunPlan& plan, const RunnerOptions& 
     }
     if (d.target) {
       if (auto s = d.target->teardown(); !s.ok())
-        log_line(options, fmt::format("warning: teardown of {} failed: {}", plan.cells[i].target.name, s.error().message));
+        log_line(options,
+                 fmt::format("warning: teardown of {} failed: {}", plan.cells[i].target.name, s.error().message));
     }
     i = end;
   }
@@ -177,21 +179,21 @@ Result<RunOutcome> run_plan(const scenario::RunPlan& plan, const RunnerOptions& 
   return out;
 }
 
-std::string utc_now_iso8601() {
-  const std::time_t t = std::time(nullptr);
+namespace {
+std::string utc_format(std::time_t t, const char* format) {
   std::tm tm{};
   ::gmtime_r(&t, &tm);
   char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  std::strftime(buf, sizeof buf, format, &tm);
   return buf;
 }
+}  // namespace
+
+std::string utc_now_iso8601() { return utc_format(std::time(nullptr), "%Y-%m-%dT%H:%M:%SZ"); }
 
 std::string make_run_id() {
   const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
+  const std::string buf = utc_format(t, "%Y%m%d-%H%M%S");
   Rng rng(static_cast<std::uint64_t>(SteadyClock::now().time_since_epoch().count()) ^ static_cast<std::uint64_t>(t));
   return fmt::format("{}-{:04x}", buf, rng.next_u64() & 0xffff);
 }

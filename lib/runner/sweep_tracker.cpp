@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 
 #include "compare/threshold.h"
 #include "loadgen/sweep.h"
@@ -67,9 +66,8 @@ void SweepTracker::record(const scenario::Cell& cell, result::CellResult& r) {
                      s.index + 1, s.count, *why, g.best_level.empty() ? "none" : g.best_level));
     return;
   }
-  const auto rate =
-      std::find_if(cell.settings.begin(), cell.settings.end(), [](const auto& kv) { return kv.first == "load.rate"; });
-  g.best_level = rate != cell.settings.end() ? "rate " + rate->second : cell.id;
+  const auto* rate = result::find_setting(cell.settings, "load.rate");
+  g.best_level = rate ? "rate " + *rate : cell.id;
   if (s.index + 1 == s.count)
     log_(fmt::format("sweep {}: every step met the SLO; highest level: {}", s.group, g.best_level));
 }

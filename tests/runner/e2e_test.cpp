@@ -197,9 +197,8 @@ output: {formats: [json]}
   REQUIRE(results.ok());
   REQUIRE(results->cells.size() == 4);
   const auto setting = [](const result::CellResult& c, const std::string& key) {
-    for (const auto& [k, v] : c.settings)
-      if (k == key) return v;
-    return std::string{};
+    const auto* v = result::find_setting(c.settings, key);
+    return v ? *v : std::string{};
   };
   CHECK(setting(results->cells[0], "load.concurrency") == "1");
   CHECK(setting(results->cells[1], "load.concurrency") == "8");
