@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "core/units.h"
 #include "engine/config.h"
+#include "engine_factory.h"
 #include "serve/overhead_bench.h"
 
 namespace deploybench::refbot {
@@ -16,6 +17,7 @@ struct OverheadFlags {
   std::string preset = "tiny";
   std::string model;
   std::string precision = "int8";
+  std::string isa = "auto";
   int threads = 1;
   int batch = 1;
   int tokens = 128;
@@ -107,6 +109,7 @@ int run_overhead(const OverheadFlags& f) {
   o.model.checkpoint = f.model;
   o.model.precision = *precision;
   o.model.threads = f.threads;
+  o.model.isa = f.isa;
   o.model.max_sequences = f.batch;
   o.tokens = f.tokens;
   o.duration = *duration;
@@ -138,6 +141,7 @@ void setup_overhead(CLI::App& app, int& exit_code) {
   sub->add_option("--model", f->model, "llama2.c checkpoint instead of a preset");
   sub->add_option("--precision", f->precision, "fp32 or int8")->capture_default_str();
   sub->add_option("--threads", f->threads, "Compute threads")->capture_default_str();
+  add_isa_option(*sub, f->isa);
   sub->add_option("--batch", f->batch, "Concurrent sequences (= --max-batch of the server)")->capture_default_str();
   sub->add_option("--tokens", f->tokens, "Generated tokens per sequence")->capture_default_str();
   sub->add_option("--duration", f->duration, "Measuring time after warm-up (HTTP runs continue until it is spent)")

@@ -38,18 +38,16 @@ void axpy_portable(float a, const float* x, float* y, int n) {
   for (int i = 0; i < n; ++i) y[i] += a * x[i];
 }
 
-float fused_multiply_add(float a, float b, float c) {
-  // std::fma on a CPU without FMA (qemu64 under TCG, old x86) falls back to glibc's software
-  // fmaf, which switches rounding modes per call and made refbot ~10x slower in the VM. Here:
-  // the product of two floats is exact in double (24 + 24 bits); the sum is rounded to odd
-  // (TwoSum gives its exact error; an inexact even result moves one ulp toward the exact
-  // value), and a double rounded to odd then rounded to float is the correctly rounded result
-  // because 53 >= 2 * 24 + 2 (Boldo and Melquiond). Finite inputs only, as the kernels have.
-  const double p = static_cast<double>(a) * static_cast<double>(b);
-  const double cd = c;
-  double s = p + cd;
+namespace {
+
+// The exact path of add_exact_product for the rare sums the fast path cannot round: the sum is
+// rounded to odd (TwoSum gives its exact error; an inexact even result moves one ulp toward the
+// exact value), and a double rounded to odd then rounded to float is the correctly rounded
+// result because 53 >= 2 * 24 + 2 (Boldo and Melquiond).
+[[gnu::noinline]] float add_rounded_to_odd(double p, double c) {
+  double s = p + c;
   const double bv = s - p;
-  const double err = (p - (s - bv)) + (cd - bv);
+  const double err = (p - (s - bv)) + (c - bv);
   if (err != 0) {
     std::uint64_t bits;
     std::memcpy(&bits, &s, sizeof bits);
@@ -58,20 +56,62 @@ float fused_multiply_add(float a, float b, float c) {
   return static_cast<float>(s);
 }
 
+// RN_float(p + c), the sum rounded once to float, returned as the double holding it exactly;
+// p is exact in double (a product of two floats, or an int32 sum times a float) and c holds a
+// float. This is what the vector paths' FMA computes. The sum is rounded to double first and
+// then to float (in integer arithmetic, at mantissa bit 29, ties to even). Rounding twice differs
+// from rounding once only when the double lands exactly on a midpoint between two floats
+// (midpoints are doubles and rounding is monotonic, so otherwise the double and the exact sum
+// are on the same side of every float and midpoint); that case, zero, and results outside the
+// float normal range take the exact path. Why not plain float conversions: under emulation
+// (qemu TCG) each floating-point instruction is a helper call and conversions are the slowest,
+// so the common case here costs an add in double and integer bit operations.
+inline double add_exact_product(double p, double c) {
+  const double s = p + c;
+  std::uint64_t bits;
+  std::memcpy(&bits, &s, sizeof bits);
+  constexpr std::uint64_t kLow = (std::uint64_t{1} << 29) - 1;  // double mantissa bits below a float's
+  constexpr std::uint64_t kHalf = std::uint64_t{1} << 28;       // a float midpoint's low bits
+  constexpr std::uint64_t kMinExponent = 1023 - 126;            // biased double exponents of 2^-126 ..
+  constexpr std::uint64_t kMaxExponent = 1023 + 126;            // .. 2^126 (no rounding up to 2^128)
+  const std::uint64_t exponent = (bits >> 52) & 0x7ff;
+  if (exponent - kMinExponent <= kMaxExponent - kMinExponent && (bits & kLow) != kHalf) [[likely]] {
+    bits = (bits + (kHalf - 1) + ((bits >> 29) & 1)) & ~kLow;  // a carry moves into the exponent
+    double rounded;
+    std::memcpy(&rounded, &bits, sizeof rounded);
+    return rounded;
+  }
+  return add_rounded_to_odd(p, c);
+}
+
+}  // namespace
+
+float fused_multiply_add(float a, float b, float c) {
+  // std::fma on a CPU without FMA (qemu64 under TCG, old x86) falls back to glibc's software
+  // fmaf, which switches rounding modes per call and made refbot ~10x slower in the VM. The
+  // product of two floats is exact in double (24 + 24 bits). Finite inputs only, as the kernels
+  // have.
+  return static_cast<float>(add_exact_product(static_cast<double>(a) * static_cast<double>(b), c));
+}
+
 namespace {
 float q8_dot(const std::int8_t* w, const float* sw, const std::int8_t* x, const float* sx, int n, int group) {
-  float lanes[16] = {};
+  double lanes[16] = {};  // float values, held as doubles between the fused steps
+  const int group_shift = __builtin_ctz(static_cast<unsigned>(group / 32));  // groups are powers of two
   for (int c = 0; c < n / 32; ++c) {
-    const float s = chunk_scale(sw, sx, c, group);
-    float* acc = lanes + (c & 1) * 8;
+    const double s = sw[c >> group_shift] * sx[c >> group_shift];  // chunk_scale without a divide
+    double* acc = lanes + (c & 1) * 8;
     for (int i = 0; i < 8; ++i) {
       const std::int8_t* wi = w + c * 32 + 4 * i;
       const std::int8_t* xi = x + c * 32 + 4 * i;
       const std::int32_t sum = wi[0] * xi[0] + wi[1] * xi[1] + wi[2] * xi[2] + wi[3] * xi[3];
-      acc[i] = fused_multiply_add(static_cast<float>(sum), s, acc[i]);  // one rounding, as the vector FMA
+      // One rounding, as the vector FMA: an int32 (17 bits here) times a float is exact in double.
+      acc[i] = add_exact_product(static_cast<double>(sum) * s, acc[i]);
     }
   }
-  return reduce16(lanes);
+  float rounded[16];
+  for (int i = 0; i < 16; ++i) rounded[i] = static_cast<float>(lanes[i]);  // exact
+  return reduce16(rounded);
 }
 }  // namespace
 
