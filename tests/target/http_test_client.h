@@ -44,10 +44,11 @@ inline Reply http(const std::string& url, const std::string& json = {}, long tim
 }
 
 /// A streamed chat completion; returns the raw SSE body.
-inline Reply chat_stream(const std::string& base_url, int max_tokens = 8) {
-  return http(base_url + "/v1/chat/completions", R"({"model":"refbot","stream":true,"max_tokens":)" +
-                                                     std::to_string(max_tokens) +
-                                                     R"(,"messages":[{"role":"user","content":"Hello there"}]})");
+inline Reply chat_stream(const std::string& base_url, int max_tokens = 8, long timeout_ms = 30000) {
+  return http(base_url + "/v1/chat/completions",
+              R"({"model":"refbot","stream":true,"max_tokens":)" + std::to_string(max_tokens) +
+                  R"(,"messages":[{"role":"user","content":"Hello there"}]})",
+              timeout_ms);
 }
 
 /// The integration tests' short load: a health check, a CPU burn (the stub server's /burn; refbot

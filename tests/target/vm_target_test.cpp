@@ -28,6 +28,22 @@ TargetConfig vm_config(const std::string& name, const std::string& accel) {
   return TargetConfig{name, vm, {}, {}, std::chrono::seconds{90}};
 }
 
+/// qemu's host CPU seconds per streamed 16-token chat, over three in a row.
+double host_cpu_per_chat(Target& target, const std::string& base_url) {
+  constexpr int kChats = 3;
+  auto before = target.sample_resources();
+  REQUIRE(before.ok());
+  for (int i = 0; i < kChats; ++i) {
+    const auto r = chat_stream(base_url, 16, 120'000);
+    INFO(r.body.substr(0, 300));
+    REQUIRE(r.status == 200);
+    REQUIRE(r.body.find("[DONE]") != std::string::npos);
+  }
+  auto after = target.sample_resources();
+  REQUIRE(after.ok());
+  return (after->cpu_seconds - before->cpu_seconds) / kChats;
+}
+
 }  // namespace
 
 TEST_CASE("qemu and the VM kernel are installed", "[target][vm]") {
@@ -42,6 +58,12 @@ TEST_CASE("vm target boots under TCG, serves, samples host and guest, and powers
   auto target = make_target(vm_config("vm", "tcg"), t.env);
   REQUIRE(target.ok());
   const auto [endpoint, sample] = deploy_load_sample(**target, {"run-vm-test", t.dir.path()});
+  const double cpu_per_chat = host_cpu_per_chat(**target, endpoint.base_url);
+  // Emulated compute cost in qemu's CPU time (a loaded host stretches wall time, not this): a
+  // 16-token chat cost 10.7 s at the end of session 2 and 3.9 s once the portable kernel's exact
+  // FMA stopped using slow conversions under TCG. The bound leaves 1.9x of headroom (a host that
+  // much slower per core still passes) and catches a regression of that size.
+  CHECK(cpu_per_chat < 7.5);
   REQUIRE(sample.guest_cpu_seconds);
   CHECK(*sample.guest_cpu_seconds > 0);
   REQUIRE(sample.guest_rss_bytes);
@@ -62,6 +84,7 @@ TEST_CASE("vm target boots under TCG, serves, samples host and guest, and powers
   WARN("VM deploy-to-ready " << format_duration(life.deploy_to_ready) << ", build "
                              << (life.build_cached ? "cached" : format_duration(life.build)) << ", stop "
                              << format_duration(stop_time) << ", qemu RSS " << format_bytes(sample.rss_bytes)
+                             << ", qemu CPU per 16-token chat " << cpu_per_chat << " s"
                              << ", guest RSS " << format_bytes(*sample.guest_rss_bytes));
   CHECK_FALSE(process_alive(qemu));
   CHECK(http(endpoint.base_url + "/health", {}, 500).status == 0);
