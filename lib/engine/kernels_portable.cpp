@@ -59,33 +59,39 @@ float fused_multiply_add(float a, float b, float c) {
 }
 
 namespace {
-float q8_dot(const std::int8_t* w, const float* sw, const std::int8_t* x, const float* sx, int n, int group) {
-  float lanes[16] = {};
-  for (int c = 0; c < n / 32; ++c) {
-    const float s = chunk_scale(sw, sx, c, group);
-    float* acc = lanes + (c & 1) * 8;
-    for (int i = 0; i < 8; ++i) {
-      const std::int8_t* wi = w + c * 32 + 4 * i;
-      const std::int8_t* xi = x + c * 32 + 4 * i;
-      const std::int32_t sum = wi[0] * xi[0] + wi[1] * xi[1] + wi[2] * xi[2] + wi[3] * xi[3];
-      acc[i] = fused_multiply_add(static_cast<float>(sum), s, acc[i]);  // one rounding, as the vector FMA
+constexpr int kRows = PackedInt8Matrix::kBlockRows;
+
+// One 16-row block against input row b: per group, the exact int32 sums of (w + 128) * x over
+// the group, started from -128 * sum(x) (so each is the signed sum of w * x), then per row
+// acc = fma(float(sum), weight scale * input scale, acc): the one rounding every path shares.
+void q8_block(const PackedInt8Matrix& w, const QuantizedInput& x, const std::byte* base, int b, float* acc) {
+  const int groups = w.cols / w.group, steps = w.group / 4;
+  const std::int8_t* xq = x.q.data() + static_cast<std::size_t>(b) * w.cols;
+  for (int i = 0; i < kRows; ++i) acc[i] = 0.0f;
+  for (int g = 0; g < groups; ++g) {
+    const std::byte* gp = base + g * w.group_bytes();
+    const auto* v = reinterpret_cast<const std::uint8_t*>(gp + 64);
+    const std::int8_t* xg = xq + g * w.group;
+    std::int32_t sum[kRows];
+    for (int i = 0; i < kRows; ++i) sum[i] = x.neg_sum[static_cast<std::size_t>(b) * groups + g];
+    for (int s = 0; s < steps; ++s, v += 64, xg += 4) {
+      for (int i = 0; i < kRows; ++i)
+        sum[i] += v[4 * i] * xg[0] + v[4 * i + 1] * xg[1] + v[4 * i + 2] * xg[2] + v[4 * i + 3] * xg[3];
     }
+    float ws[kRows];
+    std::memcpy(ws, gp, sizeof ws);
+    const float xs = x.scale[static_cast<std::size_t>(b) * groups + g];
+    for (int i = 0; i < kRows; ++i) acc[i] = fused_multiply_add(static_cast<float>(sum[i]), ws[i] * xs, acc[i]);
   }
-  return reduce16(lanes);
 }
 }  // namespace
 
-void q8_rows_portable(const Int8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1) {
-  const int n = w.cols, groups = n / w.group;
-  for (int r = r0; r < r1; ++r) {
-    const std::int8_t* wr = w.q + static_cast<std::size_t>(r) * n;
-    const float* sw = w.scale + static_cast<std::size_t>(r) * groups;
-    for (int b = 0; b < x.rows; ++b) {
-      out[static_cast<std::size_t>(b) * w.rows + r] =
-          q8_dot(wr, sw, x.q.data() + static_cast<std::size_t>(b) * n,
-                 x.scale.data() + static_cast<std::size_t>(b) * groups, n, w.group);
-    }
-  }
+void q8_rows_portable(const PackedInt8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1) {
+  for_packed_blocks<1>(w, x.rows, r0, r1, [&](auto, const std::byte* base, int r, int b, int store) {
+    float acc[kRows];
+    q8_block(w, x, base, b, acc);
+    std::memcpy(out + static_cast<std::size_t>(b) * w.rows + r, acc, sizeof(float) * store);
+  });
 }
 
 }  // namespace deploybench::engine::detail

@@ -45,11 +45,19 @@ void rotate(float* v, int n, int head_size, const float* cos, const float* sin) 
   }
 }
 
+Weights<Fp32Matrix> computed(Weights<Fp32Matrix>&& w) { return std::move(w); }
+
+// Packed, and the row-major weights (`w`, the caller's last reference) freed on return.
+Weights<PackedInt8Matrix> computed(Weights<Int8Matrix>&& w) {
+  const Weights<Int8Matrix> rows = std::move(w);
+  return pack_weights(rows);
+}
+
 }  // namespace
 
 template <typename Matrix>
 Transformer<Matrix>::Transformer(Weights<Matrix> weights, const ModelOptions& options, bool synthetic, Isa isa)
-    : w_(std::move(weights)),
+    : w_(computed(std::move(weights))),
       synthetic_(synthetic),
       isa_(isa),
       vec_(vector_ops(isa)),
@@ -211,7 +219,7 @@ void Transformer<Matrix>::forward(std::span<const Step> rows, int logit_rows) {
 template <typename Matrix>
 void Transformer<Matrix>::attention_block(int l, std::span<const Step> rows) {
   const Config& c = w_.config;
-  const LayerWeights<Matrix>& L = w_.layers[l];
+  const LayerWeights<Computing>& L = w_.layers[l];
   const int batch = static_cast<int>(rows.size()), dim = c.dim, kv_dim = c.kv_dim(), hs = c.head_size(), half = hs / 2;
   normalize(L.rms_att, 0, batch);
   run({{&L.wq, q_.data()}, {&L.wk, k_.data()}, {&L.wv, v_.data()}});
@@ -253,7 +261,7 @@ void Transformer<Matrix>::attend(int l, const Step& row, const float* q, float* 
 template <typename Matrix>
 void Transformer<Matrix>::ffn_block(int l, int batch) {
   const Config& c = w_.config;
-  const LayerWeights<Matrix>& L = w_.layers[l];
+  const LayerWeights<Computing>& L = w_.layers[l];
   const int dim = c.dim;
   normalize(L.rms_ffn, 0, batch);
   matmul_swiglu(pool_, isa_, L.w1, L.w3, input_, hb_.data(), hb2_.data());  // hb = silu(w1 x) * (w3 x)
