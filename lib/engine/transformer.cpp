@@ -238,12 +238,28 @@ void Transformer<Matrix>::attention_block(int l, std::span<const Step> rows) {
   // their prefix.
   pool_.run(batch * c.n_heads, [&](int task) {
     const int b = task / c.n_heads, h = task % c.n_heads;
+    if (task + 1 < batch * c.n_heads) prefetch_head(l, rows[(task + 1) / c.n_heads], (task + 1) % c.n_heads);
     attend(l, rows[b], q_.data() + b * dim, xb_.data() + b * dim,
            att_.data() + static_cast<std::size_t>(task) * c.seq_len, h);
   });
   prepare(xb_.data(), batch, dim);
   run({{&L.wo, xb2_.data()}});
   for (std::size_t i = 0; i < static_cast<std::size_t>(batch) * dim; ++i) x_[i] += xb2_[i];
+}
+
+// A pool thread runs its attention tasks in order: start the next task's key and value streams
+// (its first 16 positions) into L2 before this one, so they do not start cold from DRAM.
+template <typename Matrix>
+void Transformer<Matrix>::prefetch_head(int l, const Step& row, int head) const {
+  const Config& c = w_.config;
+  const int kv_head = head / (c.n_heads / c.n_kv_heads);
+  const std::size_t floats = static_cast<std::size_t>(std::min(row.pos + 1, 16)) * c.head_size();
+  const float* k = keys(l, row.slot, kv_head);
+  const float* v = values(l, row.slot, kv_head);
+  for (std::size_t i = 0; i < floats; i += 16) {  // one 64-byte line per prefetch
+    __builtin_prefetch(k + i, 0, 2);
+    __builtin_prefetch(v + i, 0, 2);
+  }
 }
 
 template <typename Matrix>

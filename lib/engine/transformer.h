@@ -56,6 +56,7 @@ class Transformer final : public Model {
   void attention_block(int layer, std::span<const Step> rows);
   void ffn_block(int layer, int rows);
   void attend(int layer, const Step& row, const float* q, float* out, float* att, int head) const;
+  void prefetch_head(int layer, const Step& row, int head) const;
   // Makes rows x cols activations at x the matmul input (int8: quantized).
   void prepare(const float* x, int rows, int cols);
   // prepare() of xb_ = rmsnorm(x_ rows [first, first + rows)) with `weight`.
