@@ -12,6 +12,7 @@ PACKAGES=(
   libcpp-httplib-dev catch2 libbenchmark-dev
   # targets: container, vm, network
   podman runc netavark aardvark-dns iptables slirp4netns qemu-system-x86 busybox-static linux-image-amd64
+  docker.io
   cpio xz-utils iproute2 util-linux curl
   # tests and benchmarks
   wrk chromium python3 time openssl
@@ -62,6 +63,15 @@ if [ "$(cat /etc/containers/containers.conf 2>/dev/null)" != "$conf" ]; then
   printf '%s\n' "$conf" > /etc/containers/containers.conf
 fi
 
+# docker: without systemd nothing starts dockerd, so start it here when its socket does not answer
+# (cgroupfs, as for podman). Its log: /var/log/deploybench-dockerd.log. Only docker targets need it.
+docker_up() { docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+if ! docker_up; then
+  setsid dockerd --exec-opt native.cgroupdriver=cgroupfs </dev/null >>/var/log/deploybench-dockerd.log 2>&1 &
+  for _ in $(seq 60); do docker_up && break; sleep 0.5; done
+  docker_up || echo "setup.sh: warning: dockerd did not start (see /var/log/deploybench-dockerd.log); docker targets will fail" >&2
+fi
+
 # VM: an uncompressed kernel (ELF with a PVH note) boots under TCG without the real-mode setup
 # and the in-guest xz decompression.
 VMDIR=/var/lib/deploybench-vm
@@ -74,4 +84,4 @@ if ! head -c 4 "$VMDIR/vmlinux-$KVER" 2>/dev/null | grep -q ELF; then
 fi
 ln -sfn "vmlinux-$KVER" "$VMDIR/vmlinux"
 echo "$KVER" > "$VMDIR/kernel-version"
-echo "setup.sh: ok (kernel $KVER, podman runtime runc/cgroupfs)"
+echo "setup.sh: ok (kernel $KVER, podman runtime runc/cgroupfs, docker $(docker version --format '{{.Server.Version}}' 2>/dev/null || echo 'not running'))"

@@ -8,6 +8,7 @@
 
 #include "core/text.h"
 #include "engine/bench.h"
+#include "engine_factory.h"
 
 namespace {
 
@@ -31,15 +32,16 @@ nlohmann::json to_json(const BenchRow& r) {
 }
 
 void print_header() {
-  fmt::print("{:<6} {:<5} {:>7} {:>5} {:>13} {:>12} {:>10} {:>10} {:>13} {:>8} {:>5}\n", "preset", "prec", "threads",
-             "batch", "prefill tok/s", "decode tok/s", "bw GB/s", "MB/step", "roofline tok/s", "of roof", "cpu");
+  fmt::print("{:<6} {:<5} {:<11} {:>7} {:>5} {:>13} {:>12} {:>10} {:>10} {:>13} {:>8} {:>5}\n", "preset", "prec", "isa",
+             "threads", "batch", "prefill tok/s", "decode tok/s", "bw GB/s", "MB/step", "roofline tok/s", "of roof",
+             "cpu");
 }
 
 void print_row(const BenchRow& r) {
-  fmt::print("{:<6} {:<5} {:>7} {:>5} {:>13.1f} {:>12.1f} {:>10.1f} {:>10.1f} {:>13.1f} {:>7.1f}% {:>4.0f}%\n",
-             r.preset, to_string(r.precision), r.threads, r.batch, r.prefill_tok_s, r.decode_tok_s, r.bandwidth_gb_s,
-             static_cast<double>(r.weight_bytes + r.kv_bytes) / 1e6, r.roofline_tok_s, 100.0 * r.roofline_fraction,
-             100.0 * r.cpu_share);
+  fmt::print("{:<6} {:<5} {:<11} {:>7} {:>5} {:>13.1f} {:>12.1f} {:>10.1f} {:>10.1f} {:>13.1f} {:>7.1f}% {:>4.0f}%\n",
+             r.preset, to_string(r.precision), r.isa, r.threads, r.batch, r.prefill_tok_s, r.decode_tok_s,
+             r.bandwidth_gb_s, static_cast<double>(r.weight_bytes + r.kv_bytes) / 1e6, r.roofline_tok_s,
+             100.0 * r.roofline_fraction, 100.0 * r.cpu_share);
   std::fflush(stdout);
 }
 
@@ -51,27 +53,28 @@ struct BenchArgs {
   bool json = false;
 };
 
+// Prints `error` (with its hint) and returns the exit code: 2 for usage errors, else 1.
+int report(const deploybench::Error& error) {
+  std::cerr << "refbot bench: " << error.message;
+  if (!error.hint.empty()) std::cerr << " (" << error.hint << ")";
+  std::cerr << "\n";
+  return error.code == deploybench::ErrorCode::InvalidArgument ? 2 : 1;
+}
+
 int run_bench_cmd(BenchArgs& args) {
   args.options.presets = args.presets;
   args.options.precisions.clear();
   for (const auto& p : args.precisions) {
     auto precision = deploybench::engine::parse_precision(p);
-    if (!precision.ok()) {
-      std::cerr << "refbot bench: " << precision.error().message << " (" << precision.error().hint << ")\n";
-      return 2;
-    }
+    if (!precision.ok()) return report(precision.error());
     args.options.precisions.push_back(precision.value());
   }
   args.options.bandwidth_bytes = static_cast<std::size_t>(args.bandwidth_mib) << 20;
+  if (auto valid = args.options.validate(); !valid.ok()) return report(valid.error());  // before the header
   if (!args.json) print_header();
   auto rows =
       deploybench::engine::run_bench(args.options, args.json ? std::function<void(const BenchRow&)>{} : print_row);
-  if (!rows.ok()) {
-    std::cerr << "refbot bench: " << rows.error().message;
-    if (!rows.error().hint.empty()) std::cerr << " (" << rows.error().hint << ")";
-    std::cerr << "\n";
-    return rows.error().code == deploybench::ErrorCode::InvalidArgument ? 2 : 1;
-  }
+  if (!rows.ok()) return report(rows.error());
   if (args.json) {
     nlohmann::json doc = nlohmann::json::array();
     for (const auto& r : rows.value()) doc.push_back(to_json(r));
@@ -96,6 +99,7 @@ void setup_bench(CLI::App& app, int& exit_code) {
   cmd->add_option("--repeats", args->options.repeats, "Repetitions (median reported)")->capture_default_str();
   cmd->add_option("--bandwidth-mib", args->bandwidth_mib, "Bandwidth probe buffer (MiB)")->capture_default_str();
   cmd->add_option("--seed", args->options.seed, "Synthetic weight seed")->capture_default_str();
+  deploybench::refbot::add_isa_option(*cmd, args->options.isa);
   cmd->add_flag("--json", args->json, "Print one JSON document (array of rows)");
   cmd->callback([args, &exit_code] { exit_code = run_bench_cmd(*args); });
 }

@@ -1,5 +1,6 @@
 #pragma once
 // Chooses and loads the Engine refbot serves, from the model flags.
+#include <CLI/CLI.hpp>
 #include <string>
 
 #include "serve/server.h"
@@ -13,7 +14,11 @@ struct ModelFlags {
   std::string precision = "int8";
   int threads = 1;
   int max_batch = 8;
+  std::string isa = "auto";  // kernel path (engine/isa_choice.h)
 };
+
+/// Adds --isa (default from $REFBOT_ISA, else auto) to a subcommand that loads a model.
+CLI::Option* add_isa_option(CLI::App& cmd, std::string& isa);
 
 /// Checks the flags now (usage errors before binding a port) and returns a loader to run later.
 Result<serve::EngineLoader> make_engine_loader(const ModelFlags& flags);

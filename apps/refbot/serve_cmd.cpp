@@ -128,6 +128,7 @@ void setup_serve(CLI::App& app, int& exit_code) {
   sub->add_option("--precision", m.precision, "Weight precision: fp32 or int8")->capture_default_str();
   sub->add_option("--threads", m.threads, "Compute threads of the model")->capture_default_str();
   sub->add_option("--max-batch", m.max_batch, "Sequences decoded together (KV-cache slots)")->capture_default_str();
+  add_isa_option(*sub, m.isa);
   sub->add_option("--max-queue", flags->max_queue, "Waiting requests beyond the batch; more get 429")
       ->capture_default_str();
   sub->add_option("--client-pollers", flags->client_pollers,

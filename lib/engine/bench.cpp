@@ -8,7 +8,7 @@
 #include <memory>
 
 #include "engine/arena.h"
-#include "engine/kernels.h"
+#include "engine/isa_choice.h"
 #include "engine/model.h"
 #include "engine/sampler.h"
 #include "engine/thread_pool.h"
@@ -109,6 +109,7 @@ Status BenchOptions::validate() const {
                              preset_config(p)->seq_len, p));
   }
   if (bandwidth_bytes < (std::size_t{1} << 20)) return bad("the bandwidth buffer must be at least 1 MiB");
+  if (auto chosen = choose_isa(isa); !chosen.ok()) return chosen.error();
   return Ok{};
 }
 
@@ -162,6 +163,7 @@ double BandwidthProbe::measure(int passes) {
 
 Result<std::vector<BenchRow>> run_bench(const BenchOptions& o, const std::function<void(const BenchRow&)>& on_row) {
   if (auto ok = o.validate(); !ok.ok()) return ok.error();
+  const std::string isa(to_string(choose_isa(o.isa).value()));
   std::vector<BenchRow> rows;
   const int max_batch = *std::max_element(o.batches.begin(), o.batches.end());
   for (int threads : o.threads) {
@@ -174,12 +176,13 @@ Result<std::vector<BenchRow>> run_bench(const BenchOptions& o, const std::functi
         mo.threads = threads;
         mo.max_sequences = max_batch;
         mo.seed = o.seed;
+        mo.isa = o.isa;
         auto model = load_model(mo);
         if (!model.ok()) return model.error();
         Model& m = *model.value();
         const double prefill = time_prefill(m, o);
         for (int batch : o.batches) {
-          BenchRow row{preset, precision, std::string(to_string(detect_isa())), threads, batch};
+          BenchRow row{preset, precision, isa, threads, batch};
           row.prefill_tok_s = prefill;
           // Measured right before and right after the decode it is the roofline of, as the
           // machine's (a shared host's) bandwidth drifts: the higher of the two, so a dip just

@@ -23,6 +23,7 @@ struct BenchOptions {
   int repeats = 3;                                     // repetitions; the median is reported
   std::size_t bandwidth_bytes = std::size_t{1} << 30;  // buffer the bandwidth probe reads
   std::uint64_t seed = 42;
+  std::string isa = "auto";  // kernel path (isa_choice.h)
   Status validate() const;
 };
 

@@ -43,10 +43,11 @@ struct ModelOptions {
   std::filesystem::path checkpoint;  // llama2.c checkpoint instead of a preset
   std::filesystem::path tokenizer;   // tokenizer.bin for checkpoints
   Precision precision = Precision::Int8;
-  int threads = 1;          // persistent thread pool size
-  int max_sequences = 8;    // KV-cache slots = maximum decode batch
-  std::uint64_t seed = 42;  // synthetic weights
-  int group_size = 0;       // int8 quantization group; 0 picks the largest of 64/32 dividing dims
+  int threads = 1;           // persistent thread pool size
+  int max_sequences = 8;     // KV-cache slots = maximum decode batch
+  std::uint64_t seed = 42;   // synthetic weights
+  int group_size = 0;        // int8 quantization group; 0 picks the largest of 64/32 dividing dims
+  std::string isa = "auto";  // kernel path: auto | portable | avx2 | avx512 (see isa_choice.h)
 };
 
 }  // namespace deploybench::engine

@@ -38,18 +38,16 @@ void axpy_portable(float a, const float* x, float* y, int n) {
   for (int i = 0; i < n; ++i) y[i] += a * x[i];
 }
 
-float fused_multiply_add(float a, float b, float c) {
-  // std::fma on a CPU without FMA (qemu64 under TCG, old x86) falls back to glibc's software
-  // fmaf, which switches rounding modes per call and made refbot ~10x slower in the VM. Here:
-  // the product of two floats is exact in double (24 + 24 bits); the sum is rounded to odd
-  // (TwoSum gives its exact error; an inexact even result moves one ulp toward the exact
-  // value), and a double rounded to odd then rounded to float is the correctly rounded result
-  // because 53 >= 2 * 24 + 2 (Boldo and Melquiond). Finite inputs only, as the kernels have.
-  const double p = static_cast<double>(a) * static_cast<double>(b);
-  const double cd = c;
-  double s = p + cd;
+namespace {
+
+// The exact path of add_exact_product for the rare sums the fast path cannot round: the sum is
+// rounded to odd (TwoSum gives its exact error; an inexact even result moves one ulp toward the
+// exact value), and a double rounded to odd then rounded to float is the correctly rounded
+// result because 53 >= 2 * 24 + 2 (Boldo and Melquiond).
+[[gnu::noinline]] float add_rounded_to_odd(double p, double c) {
+  double s = p + c;
   const double bv = s - p;
-  const double err = (p - (s - bv)) + (cd - bv);
+  const double err = (p - (s - bv)) + (c - bv);
   if (err != 0) {
     std::uint64_t bits;
     std::memcpy(&bits, &s, sizeof bits);
@@ -58,16 +56,56 @@ float fused_multiply_add(float a, float b, float c) {
   return static_cast<float>(s);
 }
 
+// RN_float(p + c), the sum rounded once to float, returned as the double holding it exactly;
+// p is exact in double (a product of two floats, or an int32 sum times a float) and c holds a
+// float. This is what the vector paths' FMA computes. The sum is rounded to double first and
+// then to float (in integer arithmetic, at mantissa bit 29, ties to even). Rounding twice differs
+// from rounding once only when the double lands exactly on a midpoint between two floats
+// (midpoints are doubles and rounding is monotonic, so otherwise the double and the exact sum
+// are on the same side of every float and midpoint); that case, zero, and results outside the
+// float normal range take the exact path. Why not plain float conversions: under emulation
+// (qemu TCG) each floating-point instruction is a helper call and conversions are the slowest,
+// so the common case here costs an add in double and integer bit operations.
+inline double add_exact_product(double p, double c) {
+  const double s = p + c;
+  std::uint64_t bits;
+  std::memcpy(&bits, &s, sizeof bits);
+  constexpr std::uint64_t kLow = (std::uint64_t{1} << 29) - 1;  // double mantissa bits below a float's
+  constexpr std::uint64_t kHalf = std::uint64_t{1} << 28;       // a float midpoint's low bits
+  constexpr std::uint64_t kMinExponent = 1023 - 126;            // biased double exponents of 2^-126 ..
+  constexpr std::uint64_t kMaxExponent = 1023 + 126;            // .. 2^126 (no rounding up to 2^128)
+  const std::uint64_t exponent = (bits >> 52) & 0x7ff;
+  if (exponent - kMinExponent <= kMaxExponent - kMinExponent && (bits & kLow) != kHalf) [[likely]] {
+    bits = (bits + (kHalf - 1) + ((bits >> 29) & 1)) & ~kLow;  // a carry moves into the exponent
+    double rounded;
+    std::memcpy(&rounded, &bits, sizeof rounded);
+    return rounded;
+  }
+  return add_rounded_to_odd(p, c);
+}
+
+}  // namespace
+
+float fused_multiply_add(float a, float b, float c) {
+  // std::fma on a CPU without FMA (qemu64 under TCG, old x86) falls back to glibc's software
+  // fmaf, which switches rounding modes per call and made refbot ~10x slower in the VM. The
+  // product of two floats is exact in double (24 + 24 bits). Finite inputs only, as the kernels
+  // have.
+  return static_cast<float>(add_exact_product(static_cast<double>(a) * static_cast<double>(b), c));
+}
+
 namespace {
 constexpr int kRows = PackedInt8Matrix::kBlockRows;
 
 // One 16-row block against input row b: per group, the exact int32 sums of (w + 128) * x over
 // the group, started from -128 * sum(x) (so each is the signed sum of w * x), then per row
 // acc = fma(float(sum), weight scale * input scale, acc): the one rounding every path shares.
-void q8_block(const PackedInt8Matrix& w, const QuantizedInput& x, const std::byte* base, int b, float* acc) {
+// The sums convert to float exactly (|sum| <= group * 127 * 127 < 2^24), and a sum times a float
+// is exact in double, so the accumulators stay doubles holding float values (add_exact_product).
+void q8_block(const PackedInt8Matrix& w, const QuantizedInput& x, const std::byte* base, int b, float* out) {
   const int groups = w.cols / w.group, steps = w.group / 4;
   const std::int8_t* xq = x.q.data() + static_cast<std::size_t>(b) * w.cols;
-  for (int i = 0; i < kRows; ++i) acc[i] = 0.0f;
+  double acc[kRows] = {};
   for (int g = 0; g < groups; ++g) {
     const std::byte* gp = base + g * w.group_bytes();
     const auto* v = reinterpret_cast<const std::uint8_t*>(gp + 64);
@@ -81,8 +119,10 @@ void q8_block(const PackedInt8Matrix& w, const QuantizedInput& x, const std::byt
     float ws[kRows];
     std::memcpy(ws, gp, sizeof ws);
     const float xs = x.scale[static_cast<std::size_t>(b) * groups + g];
-    for (int i = 0; i < kRows; ++i) acc[i] = fused_multiply_add(static_cast<float>(sum[i]), ws[i] * xs, acc[i]);
+    for (int i = 0; i < kRows; ++i)
+      acc[i] = add_exact_product(static_cast<double>(sum[i]) * static_cast<double>(ws[i] * xs), acc[i]);
   }
+  for (int i = 0; i < kRows; ++i) out[i] = static_cast<float>(acc[i]);  // exact
 }
 }  // namespace
 

@@ -3,14 +3,14 @@
 #include <fmt/format.h>
 
 #include "engine/checkpoint.h"
+#include "engine/isa_choice.h"
 #include "engine/quantize.h"
 #include "engine/transformer.h"
 
 namespace deploybench::engine {
 namespace {
 
-std::unique_ptr<Model> make_model(AnyWeights weights, const ModelOptions& options, bool synthetic) {
-  const Isa isa = detect_isa();
+std::unique_ptr<Model> make_model(AnyWeights weights, const ModelOptions& options, bool synthetic, Isa isa) {
   if (auto* f = std::get_if<Weights<Fp32Matrix>>(&weights))
     return std::make_unique<Transformer<Fp32Matrix>>(std::move(*f), options, synthetic, isa);
   return std::make_unique<Transformer<Int8Matrix>>(std::move(std::get<Weights<Int8Matrix>>(weights)), options,
@@ -56,9 +56,11 @@ Result<std::unique_ptr<Model>> load_model(const ModelOptions& options) {
   if (options.max_sequences < 1 || options.max_sequences > 1024)
     return make_error(ErrorCode::InvalidArgument,
                       fmt::format("max sequences must be 1..1024, got {}", options.max_sequences));
+  auto isa = choose_isa(options.isa);  // before the weights: a usage error should not wait for them
+  if (!isa.ok()) return isa.error();
   auto weights = make_weights(options);
   if (!weights.ok()) return weights.error();
-  return make_model(std::move(weights.value()), options, options.checkpoint.empty());
+  return make_model(std::move(weights.value()), options, options.checkpoint.empty(), isa.value());
 }
 
 Result<int> int8_group_size(const Config& config, int requested, std::string_view source) {

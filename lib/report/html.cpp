@@ -87,6 +87,7 @@ std::string overhead_section(const result::ResultSet& results) {
   const std::vector<std::string> segments = {"network", "queue", "prefill", "decode", "rest"};
   std::vector<svg::BarGroup> bars;
   for (const auto& r : rows) {
+    if (!is_additive(r)) continue;  // stacked parts of a percentile need not add up to it
     svg::BarGroup b{r.deployment + " " + metric_title(r.metric), {}};
     for (std::size_t i = 0; i + 1 < segments.size(); ++i) {
       double v = 0;
@@ -97,12 +98,12 @@ std::string overhead_section(const result::ResultSet& results) {
     b.values.push_back(r.rest_ms);
     bars.push_back(std::move(b));
   }
-  std::string out = "<h2>Overhead against the local process</h2>\n" + html_table(overhead_table(rows)) + "<ul>\n";
+  std::string out = "<h2>Overhead against the local process</h2>\n" + html_table(overhead_table(rows)) + "<p>" +
+                    svg::escape_xml(kAdditivityNote) + "</p>\n<ul>\n";
   for (const auto& r : rows)
-    if (r.metric == "ttft_p50" || r.metric == "e2e_p50")
-      out += "<li>" + svg::escape_xml(overhead_sentence(r)) + "</li>\n";
+    if (is_additive(r)) out += "<li>" + svg::escape_xml(overhead_sentence(r)) + "</li>\n";
   return out + "</ul>\n<div class=\"charts\">\n" +
-         svg::stacked_bar_chart("Overhead breakdown", "milliseconds versus local", segments, bars) + "</div>\n";
+         svg::stacked_bar_chart("Overhead breakdown (means)", "milliseconds versus local", segments, bars) + "</div>\n";
 }
 
 }  // namespace

@@ -29,10 +29,10 @@ std::string overhead_section(const result::ResultSet& results) {
   const auto rows = attribute_overhead(results);
   if (rows.empty()) return {};
   const Table t = overhead_table(rows);
-  std::string out =
-      fmt::format("\n### Overhead against the local process\n\n{}\n", md_table(t.headers, t.numeric, t.rows));
+  std::string out = fmt::format("\n### Overhead against the local process\n\n{}\n{}\n\n",
+                                md_table(t.headers, t.numeric, t.rows), kAdditivityNote);
   for (const auto& row : rows)
-    if (row.metric == "ttft_p50" || row.metric == "e2e_p50") out += fmt::format("- {}\n", overhead_sentence(row));
+    if (is_additive(row)) out += fmt::format("- {}\n", overhead_sentence(row));
   return out;
 }
 
@@ -54,8 +54,7 @@ std::string render_markdown(const result::ResultSet& results) {
   if (!errors.empty()) out += fmt::format("\n### Errors\n\n{}", errors);
   std::string capacity;
   for (const auto& note : capacity_notes(results)) capacity += fmt::format("- {}\n", note);
-  if (!capacity.empty())
-    out += fmt::format("\n### Capacity (highest sweep rate meeting its stop SLO)\n\n{}", capacity);
+  if (!capacity.empty()) out += fmt::format("\n### Capacity (highest sweep rate meeting its stop SLO)\n\n{}", capacity);
   out += overhead_section(results);
   const Table life = lifecycle_table(results);
   if (!life.rows.empty()) out += fmt::format("\n### Lifecycle\n\n{}", md_table(life.headers, life.numeric, life.rows));

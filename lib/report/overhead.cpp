@@ -65,11 +65,13 @@ std::vector<OverheadRow> attribute_overhead(const result::ResultSet& results) {
     const auto* base = local_match(results, cell);
     if (!base) continue;
     for (const char* total : {"ttft", "e2e"})
-      for (const char* agg : {"p50", "p95"})
+      for (const char* agg : {"mean", "p50", "p95"})
         if (auto row = make_row(cell, *base, total, agg)) rows.push_back(std::move(*row));
   }
   return rows;
 }
+
+bool is_additive(const OverheadRow& row) { return row.metric.ends_with("_mean"); }
 
 std::string metric_title(const std::string& key) {
   const auto pos = key.rfind('_');

@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include "openai/chat_json.h"
 #include "openai/sse.h"
@@ -27,6 +28,9 @@ Result<detail::Fd> connect_to(const std::string& host, int port) {
     return make_error(ErrorCode::Io, fmt::format("connect {}:{}: {}", host, port, std::strerror(errno)));
   const int one = 1;
   ::setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  // Reads give up after a minute of silence; a plain recv() per token (not poll() then recv()).
+  const timeval read_timeout{60, 0};
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &read_timeout, sizeof read_timeout);
   return fd;
 }
 
@@ -61,17 +65,20 @@ Result<StreamStats> stream_chat(const std::string& host, int port, const std::st
     if (chunk->timings)
       stats.server_ms = chunk->timings->queue_ms + chunk->timings->prefill_ms + chunk->timings->decode_ms;
   });
-  std::string buffer;
+  std::vector<char> buffer(64 << 10);  // one allocation per stream, never zero-filled again
   for (;;) {
-    buffer.clear();
-    const auto st = detail::read_some(fd->get(), buffer, 64 << 10, std::chrono::seconds(60));
-    if (st == detail::IoStatus::Closed) break;
-    if (st != detail::IoStatus::Ok) return make_error(ErrorCode::Io, "reading the response failed or timed out");
+    const ssize_t n = ::recv(fd->get(), buffer.data(), buffer.size(), 0);
+    if (n == 0 || (n < 0 && errno == ECONNRESET)) break;
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+      return make_error(ErrorCode::Io, "reading the response timed out (60 s without a byte)");
+    if (n < 0) return make_error(ErrorCode::Io, fmt::format("reading the response: {}", std::strerror(errno)));
+    const std::string_view got(buffer.data(), static_cast<std::size_t>(n));
     if (in_body) {
-      decoder.feed(buffer);
+      decoder.feed(got);
       continue;
     }
-    head += buffer;
+    head += got;
     const auto end = head.find("\r\n\r\n");
     if (end == std::string::npos) continue;
     in_body = true;

@@ -11,6 +11,7 @@
 #include "serve/chat_service.h"
 #include "serve/loopback_client.h"
 #include "serve/model_engine.h"
+#include "serve/overhead_stats.h"
 #include "serve/server.h"
 
 namespace deploybench::serve {
@@ -35,10 +36,7 @@ class BorrowedEngine final : public Engine {
   Engine& e_;
 };
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
+double median(std::vector<double> v) { return quantile(std::move(v), 0.5); }
 
 /// The server's work without the server: per sequence one prefill, then tokens-1 batched
 /// decode steps. Returns generated tokens per second. The next token is chosen as the server
@@ -67,9 +65,14 @@ double inprocess_rate(Engine& engine, const std::vector<int>& prompt, int batch,
   return batch * tokens / to_seconds(SteadyClock::now() - start);
 }
 
+struct InProcessRun {
+  double tok_s = 0;
+  ThreadStats thread;
+};
+
 /// inprocess_rate on a thread of its own, pinned to `cpu` (-1: wherever the kernel puts it).
-double inprocess_rate_on(int cpu, Engine& engine, const std::vector<int>& prompt, int batch, int tokens) {
-  double rate = 0;
+InProcessRun inprocess_rate_on(int cpu, Engine& engine, const std::vector<int>& prompt, int batch, int tokens) {
+  InProcessRun run;
   std::thread t([&] {
     if (cpu >= 0) {
       cpu_set_t one;
@@ -77,22 +80,26 @@ double inprocess_rate_on(int cpu, Engine& engine, const std::vector<int>& prompt
       CPU_SET(cpu, &one);
       ::pthread_setaffinity_np(::pthread_self(), sizeof one, &one);
     }
-    rate = inprocess_rate(engine, prompt, batch, tokens);
+    const auto before = read_thread_stats();
+    run.tok_s = inprocess_rate(engine, prompt, batch, tokens);
+    const auto after = read_thread_stats();
+    if (before && after) run.thread = *after - *before;
   });
   t.join();
-  return rate;
+  return run;
 }
 
 struct HttpRates {
   double wall_tok_s = 0;    // by the client's clock
   double server_tok_s = 0;  // by the server's Server-Timing figures (slowest sequence)
+  ThreadStats engine_thread;
 };
 
 /// `batch` concurrent streams through HTTP; returns generated tokens per second from the
 /// moment the requests start to the end of the last stream. The client threads are started
 /// before the clock and their exit is not timed: thread start-up (up to ms in this VM) is the
 /// benchmark's cost, not the server's.
-Result<HttpRates> http_rate(int port, const std::string& body, int batch, int tokens) {
+Result<HttpRates> http_rate(int port, const std::string& body, int batch, int tokens, std::optional<pid_t> engine_tid) {
   const auto n = static_cast<std::size_t>(batch);
   std::vector<Result<StreamStats>> results(n, Error{});
   std::vector<TimePoint> ends(n);
@@ -106,9 +113,11 @@ Result<HttpRates> http_rate(int port, const std::string& body, int batch, int to
       ends[i] = SteadyClock::now();
     });
   ready.wait();
+  const auto before = engine_tid ? read_thread_stats(*engine_tid) : std::nullopt;
   const TimePoint start = SteadyClock::now();
   go.count_down();
   for (auto& c : clients) c.join();
+  const auto after = engine_tid ? read_thread_stats(*engine_tid) : std::nullopt;
   const double seconds = to_seconds(*std::max_element(ends.begin(), ends.end()) - start);
   double server_ms = 0;
   for (auto& r : results) {
@@ -118,13 +127,15 @@ Result<HttpRates> http_rate(int port, const std::string& body, int batch, int to
                                                        tokens, r->content_chunks, r->completion_tokens));
     server_ms = std::max(server_ms, r->server_ms);
   }
-  return HttpRates{batch * tokens / seconds, batch * tokens / (server_ms / 1000.0)};
+  HttpRates rates{batch * tokens / seconds, batch * tokens / (server_ms / 1000.0), {}};
+  if (before && after) rates.engine_thread = *after - *before;
+  return rates;
 }
 
 void summarize(OverheadResult& r) {
   std::vector<double> inprocess, http, server, overhead;
   for (const auto& p : r.pairs) {
-    inprocess.push_back(p.inprocess_tok_s);
+    inprocess.push_back(p.inprocess_tok_s());
     http.push_back(p.http_tok_s);
     server.push_back(p.server_tok_s);
     overhead.push_back(p.overhead());
@@ -133,12 +144,81 @@ void summarize(OverheadResult& r) {
   r.http_tok_s = median(http);
   r.server_tok_s = median(server);
   r.overhead = median(overhead);
-  const auto [lo, hi] = std::minmax_element(overhead.begin(), overhead.end());
-  r.overhead_min = lo == overhead.end() ? 0 : *lo;
-  r.overhead_max = hi == overhead.end() ? 0 : *hi;
+  r.overhead_q1 = quantile(overhead, 0.25);
+  r.overhead_q3 = quantile(overhead, 0.75);
+  // Blocks of 5 pairs: neighbours share an in-process run, and slow phases last seconds.
+  const Interval ci = median_interval(overhead, 0.95, 5, 2000, 0x0e7e4eadULL);
+  r.overhead_ci_low = ci.low;
+  r.overhead_ci_high = ci.high;
+  r.overhead_min = quantile(overhead, 0);
+  r.overhead_max = quantile(overhead, 1);
+}
+
+/// The two sides of the comparison over one loaded engine and one server.
+class Sides {
+ public:
+  Sides(const OverheadOptions& options, Engine& engine, Server& server, std::vector<int> prompt)
+      : options_(options), engine_(engine), server_(server), prompt_(std::move(prompt)) {
+    body_ =
+        fmt::format(R"({{"messages":[{{"role":"user","content":"{}"}}],"stream":true,"max_tokens":{},"min_tokens":{},)"
+                    R"("temperature":0,"stream_options":{{"include_usage":true}}}})",
+                    options.question, options.tokens, options.tokens);
+  }
+  InProcessRun inprocess() {
+    return inprocess_rate_on(options_.same_cpu ? server_.engine_cpu() : -1, engine_, prompt_,
+                             options_.model.max_sequences, options_.tokens);
+  }
+  Result<HttpRates> http() {
+    if (!engine_tid_) engine_tid_ = find_thread("refbot-sched");  // exists once the engine is loaded
+    return http_rate(server_.port(), body_, options_.model.max_sequences, options_.tokens, engine_tid_);
+  }
+
+ private:
+  const OverheadOptions& options_;
+  Engine& engine_;
+  Server& server_;
+  std::vector<int> prompt_;
+  std::string body_;
+  std::optional<pid_t> engine_tid_;
+};
+
+/// Warm-up pairs, then HTTP runs each followed by an in-process run until the budget is spent.
+Status measure_pairs(const OverheadOptions& options, Sides& sides, OverheadResult& result) {
+  for (int i = 0; i < options.warmup; ++i) {  // first-touch pages, caches, the CPU placement
+    (void)sides.inprocess();
+    if (auto h = sides.http(); !h) return h.error();
+  }
+  result.warmup_pairs = std::max(options.warmup, 0);
+  InProcessRun before = sides.inprocess();
+  const TimePoint start = SteadyClock::now();
+  auto done = [&] {
+    const int n = static_cast<int>(result.pairs.size());
+    if (options.repetitions > 0) return n >= options.repetitions;
+    return n >= 3 && SteadyClock::now() - start >= options.duration;
+  };
+  while (!done()) {
+    auto h = sides.http();
+    if (!h) return h.error();
+    const InProcessRun after = sides.inprocess();
+    result.pairs.push_back(
+        {before.tok_s, after.tok_s, h->wall_tok_s, h->server_tok_s, before.thread, h->engine_thread});
+    before = after;
+  }
+  result.seconds = to_seconds(SteadyClock::now() - start);
+  return Ok{};
 }
 
 }  // namespace
+
+double OverheadPair::inprocess_tok_s() const {
+  if (inprocess_before <= 0 || inprocess_after <= 0) return 0;
+  return 2.0 / (1.0 / inprocess_before + 1.0 / inprocess_after);
+}
+
+double OverheadPair::overhead() const {
+  const double base = inprocess_tok_s();
+  return base > 0 ? 1.0 - http_tok_s / base : 0;
+}
 
 Result<OverheadResult> measure_serving_overhead(const OverheadOptions& options) {
   auto loaded = load_model_engine(options.model);
@@ -149,7 +229,7 @@ Result<OverheadResult> measure_serving_overhead(const OverheadOptions& options) 
   result.batch = options.model.max_sequences;
   result.tokens = options.tokens;
   const std::vector<openai::ChatMessage> messages = {{"user", options.question}};
-  const auto prompt = engine.encode(render_chat_prompt(messages), true);
+  auto prompt = engine.encode(render_chat_prompt(messages), true);
   result.prompt_tokens = static_cast<int>(prompt.size());
   if (result.prompt_tokens + options.tokens > engine.info().context_length)
     return make_error(ErrorCode::InvalidArgument, fmt::format("{} tokens do not fit the context of {} after the prompt",
@@ -164,31 +244,11 @@ Result<OverheadResult> measure_serving_overhead(const OverheadOptions& options) 
   if (auto st = server.start(); !st) return st.error();
   std::thread run([&] { (void)server.run(); });
   server.wait_ready();
-  const std::string body =
-      fmt::format(R"({{"messages":[{{"role":"user","content":"{}"}}],"stream":true,"max_tokens":{},"min_tokens":{},)"
-                  R"("temperature":0,"stream_options":{{"include_usage":true}}}})",
-                  options.question, options.tokens, options.tokens);
-  Status failure = Ok{};
-  (void)http_rate(server.port(), body, 1, options.tokens);  // warm up: first-touch pages, caches
-  for (int rep = 0; rep < options.repetitions && failure.ok(); ++rep) {
-    OverheadPair pair;
-    auto run_http = [&] {
-      auto rate = http_rate(server.port(), body, result.batch, options.tokens);
-      if (!rate) return void(failure = rate.error());
-      pair.http_tok_s = rate->wall_tok_s;
-      pair.server_tok_s = rate->server_tok_s;
-    };
-    // Alternate which side goes first, so a machine speeding up or slowing down within a
-    // pair favours neither side.
-    if (rep % 2 == 1) run_http();
-    pair.inprocess_tok_s =
-        inprocess_rate_on(options.same_cpu ? server.engine_cpu() : -1, engine, prompt, result.batch, options.tokens);
-    if (rep % 2 == 0) run_http();
-    result.pairs.push_back(pair);
-  }
+  Sides sides(options, engine, server, std::move(prompt));
+  const Status measured = measure_pairs(options, sides, result);
   server.stop();
   run.join();
-  if (!failure) return failure.error();
+  if (!measured) return measured.error();
   summarize(result);
   return result;
 }

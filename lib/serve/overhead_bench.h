@@ -2,21 +2,28 @@
 // Serving overhead: generated tokens/s through refbot's HTTP stack (loopback, SSE, scheduler)
 // next to the in-process rate of the same model, prompt, output length, batch and threads.
 // Both sides count the same work (one prefill then tokens-1 decode steps per sequence, from
-// the start of the request to its last token) and run in pairs, back to back, so the noise of
-// a shared machine hits both sides of a pair alike.
+// the start of the request to its last token). The runs strictly alternate, in-process first
+// and last, and every HTTP run is compared with the in-process runs just before and after
+// it: on a shared VM the decode rate drifts by tens of percent within seconds (other tenants
+// share the L3 cache that holds the weights), and the two neighbours cancel that drift.
 #include <string>
 #include <vector>
 
 #include "core/error.h"
+#include "core/units.h"
 #include "engine/config.h"
+#include "serve/thread_stats.h"
 
 namespace deploybench::serve {
 
 struct OverheadOptions {
   engine::ModelOptions model;  // model.max_sequences is the batch
   int tokens = 128;            // generated per sequence (max_tokens = min_tokens)
-  int repetitions = 15;        // pairs of runs (each pair differs by ~10% on a shared VM: use many)
-  int client_pollers = -1;     // the server's SchedulerOptions::client_pollers
+  /// Measuring time (after warm-up): HTTP runs continue until it is spent.
+  Nanos duration = std::chrono::seconds(30);
+  int repetitions = 0;      // > 0: exactly this many HTTP runs instead of the time budget
+  int warmup = 3;           // pairs of runs before the measurement, discarded
+  int client_pollers = -1;  // the server's SchedulerOptions::client_pollers
   /// Run each in-process measurement on the CPU where the server's scheduler thread ran in
   /// the previous HTTP run. The kernel places that thread, while the benchmark's main thread
   /// tends to stay where the process started; on a VM whose vCPUs differ in speed (one of
@@ -26,14 +33,19 @@ struct OverheadOptions {
   std::string question = "What is continuous batching?";
 };
 
-/// One in-process run and one HTTP run, back to back (the order alternates between pairs).
+/// One HTTP run and the in-process runs just before and after it.
 struct OverheadPair {
-  double inprocess_tok_s = 0;
-  double http_tok_s = 0;  // by the client's clock: request sent to the stream's end
+  double inprocess_before = 0, inprocess_after = 0;  // tokens/s
+  double http_tok_s = 0;                             // by the client's clock: request sent to the stream's end
   /// By the server's own clock (Server-Timing: queue + prefill + decode of the slowest
   /// sequence): the part of the overhead that is scheduling rather than HTTP, JSON and client.
   double server_tok_s = 0;
-  double overhead() const { return inprocess_tok_s > 0 ? 1.0 - http_tok_s / inprocess_tok_s : 0; }
+  /// The thread doing the decoding on each side over its timed run: the in-process run
+  /// before, and the server's scheduler thread (zeros where /proc lacks the counters).
+  ThreadStats inprocess_thread, engine_thread;
+  /// The two neighbours together: all their tokens over all their time (harmonic mean).
+  double inprocess_tok_s() const;
+  double overhead() const;
 };
 
 struct OverheadResult {
@@ -41,15 +53,18 @@ struct OverheadResult {
   int batch = 1;
   int tokens = 0;
   int prompt_tokens = 0;
+  int warmup_pairs = 0;
+  double seconds = 0;  // measuring wall time, warm-up excluded
   std::vector<OverheadPair> pairs;
   // Medians over the pairs, each column on its own.
   double inprocess_tok_s = 0;
   double http_tok_s = 0;
   double server_tok_s = 0;
-  /// Median of the pairs' overheads: each pair compares runs a fraction of a second apart,
-  /// so a slow phase of the machine (other tenants) cancels within the pair instead of
-  /// landing on one side of the median.
+  /// Median of the pairs' overheads, with their interquartile range and a 95% interval for
+  /// the median (moving-block bootstrap over the pairs in order).
   double overhead = 0;
+  double overhead_q1 = 0, overhead_q3 = 0;
+  double overhead_ci_low = 0, overhead_ci_high = 0;
   double overhead_min = 0, overhead_max = 0;  // range over the pairs
 };
 

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -71,11 +72,14 @@ IoStatus read_some(int fd, std::string& out, std::size_t max, Nanos timeout) {
   const int r = ::poll(&p, 1, static_cast<int>(ms));
   if (r == 0) return IoStatus::Timeout;
   if (r < 0) return errno == EINTR ? IoStatus::Timeout : IoStatus::Error;
-  const std::size_t old = out.size();
-  out.resize(old + max);
-  const ssize_t n = ::recv(fd, out.data() + old, max, 0);
-  out.resize(old + (n > 0 ? static_cast<std::size_t>(n) : 0));
-  if (n > 0) return IoStatus::Ok;
+  // Into a stack buffer, then appended: growing `out` by `max` first would zero-fill up to
+  // 64 KiB per read, and a streaming client reads once per token.
+  char chunk[64 << 10];
+  const ssize_t n = ::recv(fd, chunk, std::min(max, sizeof chunk), 0);
+  if (n > 0) {
+    out.append(chunk, static_cast<std::size_t>(n));
+    return IoStatus::Ok;
+  }
   if (n == 0) return IoStatus::Closed;
   if (errno == EINTR || errno == EAGAIN) return IoStatus::Timeout;
   return errno == ECONNRESET ? IoStatus::Closed : IoStatus::Error;

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/text.h"
+#include "target/container_cli.h"
 #include "target/proc_stats.h"
 #include "target/state.h"
 
@@ -27,10 +28,10 @@ void remove_container(const Environment& env, const std::string& runtime, const 
                       const CleanupOptions& options, CleanupReport& report) {
   report.actions.push_back("remove " + runtime + " container " + id);
   if (options.dry_run) return;
-  auto r = env.processes->run({{runtime, "rm", "-f", "-t", "0", id}, std::chrono::seconds{60}, {}});
+  auto r = env.processes->run({container_remove_argv(runtime, id, 0), std::chrono::seconds{60}, {}});
   if (r && r->exit_code == 0) {
     ++report.containers_removed;
-  } else if (!r || r->output.find("no such container") == std::string::npos) {
+  } else if (!r || !says_no_such_container(r->output)) {
     report.errors.push_back(runtime + " rm " + id + ": " + (r ? r->output : r.error().message));
   }
 }

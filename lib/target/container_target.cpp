@@ -4,6 +4,7 @@
 
 #include "core/sha256.h"
 #include "core/text.h"
+#include "target/container_cli.h"
 #include "target/cpuset.h"
 #include "target/deploy_util.h"
 #include "target/http_probe.h"
@@ -73,7 +74,11 @@ ContainerTarget::~ContainerTarget() { (void)teardown(); }
 
 Result<CommandResult> ContainerTarget::cli(std::vector<std::string> args, Nanos timeout) {
   args.insert(args.begin(), ctr_.runtime);
-  return env_.processes->run({std::move(args), timeout, {}});
+  return run_argv(std::move(args), timeout);
+}
+
+Result<CommandResult> ContainerTarget::run_argv(std::vector<std::string> argv, Nanos timeout) {
+  return env_.processes->run({std::move(argv), timeout, {}});
 }
 
 Result<std::string> ContainerTarget::ensure_image() {
@@ -83,7 +88,7 @@ Result<std::string> ContainerTarget::ensure_image() {
   info_.details["binary_sha256"] = *sha;
   const auto script = env_.project_dir / "scripts" / "build-image.sh";
   const auto tag = bundled_image_tag(artifact_key(*sha, script));
-  auto exists = cli({"image", "exists", tag});
+  auto exists = run_argv(image_present_argv(ctr_.runtime, tag));
   if (exists && exists->exit_code == 0) {
     lifecycle_.build_cached = true;
     return tag;
@@ -149,7 +154,7 @@ Status ContainerTarget::start(const DeployContext& ctx, const std::string& image
     pid_ = static_cast<pid_t>(std::stol(fields[0]));
   }
   info_.details["runtime"] = ctr_.runtime;
-  if (auto v = cli({"--version"}); v && v->exit_code == 0) info_.details["runtime_version"] = last_line(v->output);
+  if (auto v = run_argv(runtime_version_argv(ctr_.runtime)); v && v->exit_code == 0) info_.details["runtime_version"] = last_line(v->output);
   info_.details["container"] = name_;
   info_.details["image"] = image;
   info_.details["image_id"] = fields[2];
@@ -186,8 +191,8 @@ Status ContainerTarget::teardown() {
     pid_ = 0;
   }
   if (name_.empty()) return Ok{};
-  auto r = cli({"rm", "-f", "-t", "3", name_});
-  const bool gone = r && (r->exit_code == 0 || r->output.find("no such container") != std::string::npos);
+  auto r = run_argv(container_remove_argv(ctr_.runtime, name_, 3));
+  const bool gone = r && (r->exit_code == 0 || says_no_such_container(r->output));
   if (!gone) {
     return make_error(ErrorCode::Failed,
                       "cannot remove container " + name_ + ": " + (r ? r->output : r.error().message),

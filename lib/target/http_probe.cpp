@@ -43,6 +43,13 @@ Result<HttpReply> http_get(const HttpGet& request) {
   }
   const CURLcode rc = curl_easy_perform(curl.get());
   curl_slist_free_all(headers);
+  if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE) {  // retrying cannot help
+    return make_error(ErrorCode::Failed, "GET " + request.url + ": " + curl_easy_strerror(rc),
+                      rc == CURLE_SSL_CACERT_BADFILE
+                          ? "ca_file must be a readable PEM file of CA certificates"
+                          : "the server's certificate is not trusted here: set ca_file to its CA certificate (PEM), "
+                            "or verify_tls: false to skip the check");
+  }
   if (rc != CURLE_OK) {
     return make_error(rc == CURLE_OPERATION_TIMEDOUT ? ErrorCode::Timeout : ErrorCode::Unavailable,
                       "GET " + request.url + ": " + curl_easy_strerror(rc));
@@ -57,6 +64,7 @@ Status wait_until_ready(const HttpGet& request, TimePoint deadline, const std::f
     if (auto alive = still_alive(); !alive) return alive;
     auto reply = http_get(request);
     if (reply && reply->status == 200) return Ok{};
+    if (!reply && reply.error().code == ErrorCode::Failed) return reply.error();  // retrying cannot help
     last = reply ? "HTTP " + std::to_string(reply->status) : reply.error().message;
     std::this_thread::sleep_for(std::chrono::milliseconds{10});
   }

@@ -24,8 +24,9 @@ struct HttpGet {
   std::string ca_file;  // PEM bundle to trust instead of the system store (optional)
 };
 
-/// One GET. An Error for transport failures (refused, timeout, TLS); any HTTP
-/// status is a reply. Thread-safe.
+/// One GET. An Error for transport failures: Timeout or Unavailable for those
+/// worth retrying (refused, timeout), Failed with a hint for an untrusted
+/// certificate or an unreadable CA file. Any HTTP status is a reply. Thread-safe.
 Result<HttpReply> http_get(const HttpGet& request);
 
 /// Polls `request` until it returns HTTP 200, `deadline` passes (Error Timeout

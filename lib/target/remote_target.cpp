@@ -87,6 +87,7 @@ Result<Endpoint> RemoteTarget::deploy(const DeployContext&) {
       return make_error(ErrorCode::Failed, "GET " + probe.url + ": HTTP " + std::to_string(reply->status),
                         "check the API key in $" + remote_.api_key_env);
     }
+    if (!reply && reply.error().code == ErrorCode::Failed) return reply.error();  // e.g. an untrusted certificate
     last = reply ? "HTTP " + std::to_string(reply->status) : reply.error().message;
     std::this_thread::sleep_for(std::chrono::milliseconds{200});
   }

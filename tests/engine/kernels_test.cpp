@@ -259,6 +259,10 @@ TEST_CASE("the portable fused multiply-add rounds once, exactly like std::fma") 
     const float a = value(-20, 20), b = value(-20, 20);
     check(a, b, i % 3 == 0 ? -a * b : value(-30, 30));
   }
+  for (int i = 0; i < 200'000; ++i) {  // results in and near the float subnormal range
+    const float a = value(-80, -60), b = value(-80, -60);
+    check(a, b, i % 2 == 0 ? -a * b * 0.75f : value(-150, -120));
+  }
   check(1.0f + 0x1p-23f, 1.0f + 0x1p-23f, -1.0f);  // needs the low product bits
   check(0x1p-12f, 0x1p-12f, 1.0f);                 // a tie broken by the product's tail
   check(0.0f, 5.0f, -0.0f);

@@ -10,6 +10,7 @@
 #include "loadgen/load_generator.h"
 #include "loadgen/load_test_support.h"
 #include "loadgen/sse_test_server.h"
+#include "support/self_signed_cert.h"
 
 using namespace deploybench;
 using namespace deploybench::loadgen;
@@ -17,6 +18,7 @@ using namespace std::chrono_literals;
 using testing::by_count;
 using testing::fast;
 using testing::SseServerOptions;
+using testing::SelfSignedCert;
 using testing::SseTestServer;
 using testing::tokens;
 
@@ -28,25 +30,6 @@ int new_connections(const LoadResult& r) {
   return n;
 }
 
-// A self-signed certificate for 127.0.0.1 (EC P-256: generated in milliseconds), removed with
-// its directory when the test ends.
-struct SelfSignedCert {
-  SelfSignedCert() {
-    dir = std::filesystem::temp_directory_path() / ("deploybench_tls_" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir);
-    cert = (dir / "cert.pem").string();
-    key = (dir / "key.pem").string();
-    const std::string cmd =
-        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=127.0.0.1"
-        " -addext subjectAltName=IP:127.0.0.1 -keyout '" +
-        key + "' -out '" + cert + "' >/dev/null 2>&1";
-    generated = std::system(cmd.c_str()) == 0;
-  }
-  ~SelfSignedCert() { std::filesystem::remove_all(dir); }
-  std::filesystem::path dir;
-  std::string cert, key;
-  bool generated = false;
-};
 
 }  // namespace
 

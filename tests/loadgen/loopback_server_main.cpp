@@ -2,8 +2,9 @@
 //   deploybench_loopback_server plain [PORT]   epoll, one thread, keep-alive, answers every GET
 //                                              with "200 ok": fast enough that wrk and the
 //                                              generator, not the server, are what is measured
-//   deploybench_loopback_server sse [PORT] [FIRST_TOKEN_MS] [TOKEN_MS]
+//   deploybench_loopback_server sse [PORT] [FIRST_TOKEN_MS] [TOKEN_MS] [CERT KEY]
 //                                              the OpenAI-shaped test server of the integration tests
+//                                              (HTTPS with a PEM certificate and key)
 // Prints "listening on PORT" once ready; stops on SIGINT/SIGTERM.
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -99,8 +100,12 @@ int run_plain(int port) {
   return 0;
 }
 
-int run_sse(int port, int first_ms, int token_ms) {
+int run_sse(int port, int first_ms, int token_ms, const char* cert, const char* key) {
   deploybench::testing::SseServerOptions o;
+  if (cert && key) {
+    o.cert_file = cert;
+    o.key_file = key;
+  }
   o.first_token_delay = std::chrono::milliseconds{first_ms};
   o.token_interval = std::chrono::milliseconds{token_ms};
   o.port = port;
@@ -120,7 +125,10 @@ int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "plain";
   const int port = argc > 2 ? std::atoi(argv[2]) : 0;
   if (mode == "plain") return run_plain(port);
-  if (mode == "sse") return run_sse(port, argc > 3 ? std::atoi(argv[3]) : 20, argc > 4 ? std::atoi(argv[4]) : 5);
-  std::fprintf(stderr, "usage: %s plain|sse [PORT] [FIRST_TOKEN_MS] [TOKEN_MS]\n", argv[0]);
+  if (mode == "sse") {
+    return run_sse(port, argc > 3 ? std::atoi(argv[3]) : 20, argc > 4 ? std::atoi(argv[4]) : 5,
+                   argc > 6 ? argv[5] : nullptr, argc > 6 ? argv[6] : nullptr);
+  }
+  std::fprintf(stderr, "usage: %s plain|sse [PORT] [FIRST_TOKEN_MS] [TOKEN_MS] [CERT KEY]\n", argv[0]);
   return 2;
 }

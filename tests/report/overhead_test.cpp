@@ -10,8 +10,14 @@ using namespace deploybench;
 TEST_CASE("overhead splits the container's extra latency into its parts", "[report][overhead]") {
   // sample_cell adds 4 ms of network, 0.5 ms of queueing and 1 ms of client time to the container.
   const auto rows = report::attribute_overhead(testing::sample_results());
-  REQUIRE(rows.size() == 8);  // 2 container cells x {ttft, e2e} x {p50, p95}
-  const auto& ttft = rows[0];
+  REQUIRE(rows.size() == 12);  // 2 container cells x {ttft, e2e} x {mean, p50, p95}
+  const auto& mean = rows[0];
+  CHECK(mean.metric == "ttft_mean");
+  CHECK(report::is_additive(mean));
+  CHECK(mean.total_ms == Approx(5.5 * 1.1));  // sample means are 1.1 x the median
+  CHECK(mean.rest_ms == Approx(1.1));
+  const auto& ttft = rows[1];
+  CHECK_FALSE(report::is_additive(ttft));
   CHECK(ttft.metric == "ttft_p50");
   CHECK(ttft.baseline == "local/tiny-int8/chat/c1");
   CHECK(ttft.deployment == "podman/tiny-int8/chat/c1");
@@ -24,8 +30,8 @@ TEST_CASE("overhead splits the container's extra latency into its parts", "[repo
   CHECK(report::overhead_sentence(ttft) ==
         "podman/tiny-int8/chat/c1 (container) adds 5.50 ms to TTFT p50 over local/tiny-int8/chat/c1 "
         "(25.7 ms vs 20.2 ms): network 4.00 ms, queue 0.50 ms, prefill 0.00 ms, rest 1.00 ms");
-  CHECK(rows[2].metric == "e2e_p50");
-  CHECK(rows[2].components.size() == 4);  // decode counts for E2E only
+  CHECK(rows[4].metric == "e2e_p50");
+  CHECK(rows[4].components.size() == 4);  // decode counts for E2E only
 }
 
 TEST_CASE("overhead leaves unmeasured parts in rest", "[report][overhead]") {
@@ -34,7 +40,7 @@ TEST_CASE("overhead leaves unmeasured parts in rest", "[report][overhead]") {
   const auto rows = report::attribute_overhead(results);
   REQUIRE_FALSE(rows.empty());
   CHECK_FALSE(rows[0].components[0].ms.has_value());
-  CHECK(rows[0].rest_ms == Approx(5.0));  // all 4 ms of network move into rest, plus the 1 ms
+  CHECK(rows[0].rest_ms == Approx(5.0 * 1.1));  // all 4 ms of network move into rest, plus the 1 ms (means)
   CHECK(report::overhead_sentence(rows[0]).find("network not measured") != std::string::npos);
 }
 

@@ -1,11 +1,11 @@
 // The quickstart path end to end, through the real binaries: a scenario file in, refbot deployed
 // as a local child process, load driven at it, results.json out, nothing left running.
-#include <catch2/catch.hpp>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +14,7 @@
 
 #include "core/fs.h"
 #include "result/result_json.h"
+#include "support/self_signed_cert.h"
 
 using namespace deploybench;
 namespace fs = std::filesystem;
@@ -98,6 +99,36 @@ int wait_exit(pid_t pid, std::chrono::seconds limit, std::set<int>& children) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/// `deploybench run SCENARIO --out DIR/out --run-id RUN_ID --quiet EXTRA...` to its end (killed
+/// after `limit`): exit code, console output and the refbot children it started.
+struct Finished {
+  int rc = -1;
+  std::string log;
+  std::set<int> children;
+};
+
+Finished run_scenario(const fs::path& dir, const fs::path& scenario, const std::string& run_id,
+                      std::chrono::seconds limit, const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> args{DEPLOYBENCH_BIN, "run",  scenario.string(), "--out", (dir / "out").string(),
+                                "--run-id",      run_id, "--quiet"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const fs::path log = dir / ("log-" + run_id + ".txt");
+  Finished f;
+  f.rc = wait_exit(spawn(args, log), limit, f.children);
+  f.log = read_file(log).value();
+  return f;
+}
+
+/// Every cell ran, completed requests and had no errors.
+void check_cells_measured(const result::ResultSet& results) {
+  for (const auto& cell : results.cells) {
+    INFO(cell.cell_id);
+    CHECK(cell.error.empty());
+    CHECK(cell.metrics.completed > 0);
+    CHECK(cell.metrics.errors == 0);
+  }
+}
+
 fs::path temp_dir(const std::string& name) {
   const fs::path dir = fs::temp_directory_path() / (name + std::to_string(::getpid()));
   fs::remove_all(dir);
@@ -110,26 +141,20 @@ fs::path temp_dir(const std::string& name) {
 TEST_CASE("a shortened quickstart deploys refbot, measures and writes results", "[e2e]") {
   const fs::path dir = temp_dir("db_e2e_");
   const fs::path scenario = write_scenario(dir, "2s");
-  const pid_t pid = spawn({DEPLOYBENCH_BIN, "run", scenario.string(), "--out", (dir / "out").string(), "--run-id",
-                           "e2e", "--quiet"},
-                          dir / "log.txt");
-  std::set<int> children;
-  const int rc = wait_exit(pid, std::chrono::seconds{120}, children);
-  INFO(read_file(dir / "log.txt").value());
-  REQUIRE(rc == 0);
-  CHECK_FALSE(children.empty());  // refbot ran as our child...
-  for (int child : children) CHECK_FALSE(alive(child));  // ...and is gone
+  const auto run = run_scenario(dir, scenario, "e2e", std::chrono::seconds{120});
+  INFO(run.log);
+  REQUIRE(run.rc == 0);
+  CHECK_FALSE(run.children.empty());                         // refbot ran as our child...
+  for (int child : run.children) CHECK_FALSE(alive(child));  // ...and is gone
 
   auto results = result::load_results((dir / "out/e2e/results.json").string());
   REQUIRE(results.ok());
   CHECK(results->manifest.status == "complete");
   CHECK_FALSE(results->manifest.scenario_sha256.empty());
   REQUIRE(results->cells.size() == 2);
+  check_cells_measured(*results);
   for (const auto& cell : results->cells) {
     INFO(cell.cell_id);
-    CHECK(cell.error.empty());
-    CHECK(cell.metrics.completed > 0);
-    CHECK(cell.metrics.errors == 0);
     CHECK(cell.metrics.ttft.p50 > Nanos{0});
     CHECK(cell.metrics.ttft.p95 >= cell.metrics.ttft.p50);
     CHECK(cell.metrics.e2e.p50 > cell.metrics.ttft.p50);
@@ -146,9 +171,9 @@ TEST_CASE("a shortened quickstart deploys refbot, measures and writes results", 
 TEST_CASE("an interrupted run tears refbot down and exits 130", "[e2e]") {
   const fs::path dir = temp_dir("db_e2e_int_");
   const fs::path scenario = write_scenario(dir, "60s");
-  const pid_t pid = spawn({DEPLOYBENCH_BIN, "run", scenario.string(), "--out", (dir / "out").string(), "--run-id",
-                           "int", "--quiet"},
-                          dir / "log.txt");
+  const pid_t pid =
+      spawn({DEPLOYBENCH_BIN, "run", scenario.string(), "--out", (dir / "out").string(), "--run-id", "int", "--quiet"},
+            dir / "log.txt");
   // Wait until refbot is up (deployed), then interrupt mid-cell.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
   std::set<int> children;
@@ -185,14 +210,10 @@ loads:
 output: {formats: [json]}
 )")
               .ok());
-  const pid_t pid = spawn({DEPLOYBENCH_BIN, "run", scenario.string(), "--out", (dir / "out").string(), "--run-id",
-                           "sweep", "--quiet"},
-                          dir / "log.txt");
-  std::set<int> children;
-  const int rc = wait_exit(pid, std::chrono::seconds{120}, children);
-  const std::string log = read_file(dir / "log.txt").value();
+  const auto run = run_scenario(dir, scenario, "sweep", std::chrono::seconds{120});
+  const std::string& log = run.log;
   INFO(log);
-  REQUIRE(rc == 0);
+  REQUIRE(run.rc == 0);
   auto results = result::load_results((dir / "out/sweep/results.json").string());
   REQUIRE(results.ok());
   REQUIRE(results->cells.size() == 4);
@@ -217,5 +238,83 @@ output: {formats: [json]}
     CHECK(results->cells[i].sweep_slo_met == true);
   }
   CHECK(log.find("capacity: local/tiny-int8/chat/auto: every rate met error_rate < 50%, up to") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+namespace {
+
+/// Stops a spawned process when the test ends, however it ends.
+struct StopOnExit {
+  pid_t pid = 0;
+  ~StopOnExit() {
+    if (pid <= 0) return;
+    ::kill(pid, SIGTERM);
+    ::waitpid(pid, nullptr, 0);
+  }
+};
+
+/// Starts the loopback OpenAI-shaped server over HTTPS and returns its port (0 when it did not
+/// come up within 10 s).
+int start_tls_server(const testing::SelfSignedCert& tls, const fs::path& log, pid_t& pid) {
+  pid = spawn({DEPLOYBENCH_LOOPBACK_SERVER, "sse", "0", "10", "2", tls.cert, tls.key}, log);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto text = read_file(log);
+    const auto at = text ? text->find("listening on ") : std::string::npos;
+    if (at != std::string::npos && text->find('\n', at) != std::string::npos) return std::stoi(text->substr(at + 13));
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
+  }
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("a remote HTTPS endpoint is measured through its ca_file, and with verify_tls: false", "[e2e][tls]") {
+  const fs::path dir = temp_dir("db_e2e_tls_");
+  testing::SelfSignedCert tls("e2e_tls");
+  REQUIRE(tls.generated);  // needs the openssl command (scripts/setup.sh installs it)
+  StopOnExit server;
+  const int port = start_tls_server(tls, dir / "server.log", server.pid);
+  if (port == 0) FAIL("the TLS loopback server did not start: " << read_file(dir / "server.log").value());
+  const std::string url = "https://127.0.0.1:" + std::to_string(port);
+  const fs::path scenario = dir / "tls.yaml";
+  REQUIRE(write_file_atomic(scenario, R"(schema_version: 1
+name: remote-tls-e2e
+seed: 3
+defaults: {warmup: 200ms, duration: 1s, request_timeout: 10s}
+targets:
+  trusted: {kind: remote, base_url: ")" + url +
+                                          R"(", model: test-model, ca_file: ")" + tls.cert +
+                                          R"("}
+  insecure: {kind: remote, base_url: ")" + url +
+                                          R"(", model: test-model, verify_tls: false}
+workloads: {chat: {input_tokens: 8, max_tokens: 4}}
+loads: {c2: {closed: {concurrency: 2}}}
+output: {formats: [json]}
+)")
+              .ok());
+  const auto run = run_scenario(dir, scenario, "tls", std::chrono::seconds{60});
+  INFO(run.log);
+  REQUIRE(run.rc == 0);
+  auto results = result::load_results((dir / "out/tls/results.json").string());
+  REQUIRE(results.ok());
+  REQUIRE(results->cells.size() == 2);
+  check_cells_measured(*results);
+  for (const auto& cell : results->cells) {
+    CHECK(cell.metrics.output_tokens == 4 * cell.metrics.completed);  // the server streams max_tokens
+  }
+
+  // Without ca_file the self-signed certificate is refused at once, with a hint, and the run fails.
+  auto text = read_file(scenario);
+  REQUIRE(text.ok());
+  std::string untrusted = *text;
+  untrusted.replace(untrusted.find(", ca_file: "), std::string(", ca_file: \"").size() + tls.cert.size() + 1, "");
+  REQUIRE(write_file_atomic(scenario, untrusted).ok());
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto refused = run_scenario(dir, scenario, "untrusted", std::chrono::seconds{60}, {"--only", "target=trusted"});
+  INFO(refused.log);
+  CHECK(refused.rc == 1);
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds{30});  // not retried until ready_timeout
+  CHECK(refused.log.find("set ca_file") != std::string::npos);
   fs::remove_all(dir);
 }

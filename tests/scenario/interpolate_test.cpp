@@ -68,6 +68,7 @@ targets:
   const auto& remote = std::get<target::RemoteConfig>(cloud.target.kind);
   CHECK(remote.base_url == "https://llm.example.com");  // trailing slash dropped
   CHECK(remote.model == "tiny");
+  CHECK(cloud.axes.at("model") == "endpoint-model");  // no models section, only remote targets
   CHECK(remote.api_key_env == "REMOTE_API_KEY");
   REQUIRE(remote.headers.size() == 2);
   CHECK(remote.headers[0].second == "Bearer tok-123456");  // the runner gets the real value

@@ -17,20 +17,24 @@ struct Outcome {
   std::optional<FailEvent> fail;
 };
 
-Outcome collect(Generation& g) {
-  Outcome o;
+void absorb(Outcome& o, const std::vector<GenerationEvent>& events) {
+  for (const auto& e : events) {
+    if (auto* t = std::get_if<TokenEvent>(&e)) {
+      o.text += t->text;
+      ++o.tokens;
+    }
+    if (auto* f = std::get_if<FinishEvent>(&e)) o.finish = *f;
+    if (auto* f = std::get_if<FailEvent>(&e)) o.fail = *f;
+  }
+}
+
+/// Events until the generation finishes or fails, after those already in `o`.
+Outcome collect(Generation& g, Outcome o = {}) {
   std::vector<GenerationEvent> events;
   while (!o.finish && !o.fail) {
     events.clear();
     REQUIRE(g.wait(events, std::chrono::seconds(10)));
-    for (auto& e : events) {
-      if (auto* t = std::get_if<TokenEvent>(&e)) {
-        o.text += t->text;
-        ++o.tokens;
-      }
-      if (auto* f = std::get_if<FinishEvent>(&e)) o.finish = *f;
-      if (auto* f = std::get_if<FailEvent>(&e)) o.fail = *f;
-    }
+    absorb(o, events);
   }
   return o;
 }
@@ -141,9 +145,9 @@ std::pair<int, Outcome> tokens_during_long_prefill(bool chunked) {
     events.clear();
     if (running->wait(events, Nanos::zero())) during += static_cast<int>(events.size());
   }
-  Outcome reply = collect(*late);
-  for (auto& e : first)
-    if (auto* t = std::get_if<TokenEvent>(&e)) reply.text = t->text + reply.text, ++reply.tokens;
+  Outcome reply;
+  absorb(reply, first);  // the first wake-up may bring several tokens, even the finish
+  reply = collect(*late, reply);
   running->cancel();
   return {during, reply};
 }

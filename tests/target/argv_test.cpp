@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/text.h"
+#include "target/container_cli.h"
 #include "target/container_target.h"
 #include "target/local_target.h"
 #include "target/vm_target.h"
@@ -39,6 +40,19 @@ TEST_CASE("container run argv: docker has no watchdog; user images get their own
   std::get<ContainerConfig>(config.kind).host_network = true;
   CHECK(joined(container_run_argv(config, run)) ==
         "docker run -d --rm --name db-y --network host my/server:1 --listen :40000");
+}
+
+TEST_CASE("container CLI differences: docker has no image exists, no rm -t, and a separate daemon version",
+          "[target][container]") {
+  CHECK(joined(image_present_argv("podman", "x:1")) == "podman image inspect --format {{.Id}} x:1");
+  CHECK(joined(image_present_argv("docker", "x:1")) == "docker image inspect --format {{.Id}} x:1");
+  CHECK(joined(container_remove_argv("podman", "c", 3)) == "podman rm -f -t 3 c");
+  CHECK(joined(container_remove_argv("docker", "c", 3)) == "docker rm -f c");
+  CHECK(joined(runtime_version_argv("podman")) == "podman --version");
+  CHECK_THAT(joined(runtime_version_argv("docker")), Catch::Contains("{{.Server.Version}}"));
+  CHECK(says_no_such_container("Error: No such container: c"));                          // docker
+  CHECK(says_no_such_container("Error: no container with name or ID \"c\" found: no such container"));  // podman
+  CHECK_FALSE(says_no_such_container("Error response from daemon: removal of container c is already in progress"));
 }
 
 TEST_CASE("qemu argv: TCG, PVH kernel, slirp forward on loopback, model on the kernel command line", "[target][vm]") {

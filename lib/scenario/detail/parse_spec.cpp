@@ -1,6 +1,7 @@
 // The top level of a scenario file (schema v1; scenarios/README.md documents every key).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <regex>
 
 #include "core/text.h"
@@ -93,7 +94,8 @@ void read_header(Reader& r, const MapView& top, const std::filesystem::path& fil
 }
 
 // Entries used when a section is absent: one local target, the default model, one chat
-// workload and a closed loop at concurrency 1.
+// workload and a closed loop at concurrency 1. With only remote targets the implicit model is
+// named "endpoint-model": they serve their own, and "tiny-int8" in their cell ids would mislead.
 void add_implicit_entries(const MapView& top, ScenarioSpec& spec) {
   if (!top.get("targets")) {
     target::TargetConfig t;
@@ -103,7 +105,11 @@ void add_implicit_entries(const MapView& top, ScenarioSpec& spec) {
   }
   if (!top.get("models")) {
     target::ModelSpec m;
-    spec.models.push_back({m.preset + "-" + m.precision, m});
+    const bool only_remote =
+        !spec.targets.empty() && std::all_of(spec.targets.begin(), spec.targets.end(), [](const auto& t) {
+          return std::holds_alternative<target::RemoteConfig>(t.config.kind);
+        });
+    spec.models.push_back({only_remote ? "endpoint-model" : m.preset + "-" + m.precision, m});
   }
   if (!top.get("workloads")) {
     loadgen::WorkloadConfig w;
