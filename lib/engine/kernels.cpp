@@ -32,12 +32,16 @@ detail::Q8Rows q8_kernel(Isa isa) {
   }
 }
 
-// Splits the rows of all jobs (concatenated) into tasks of whole 16-row blocks,
-// about 8 per thread so a thread preempted by another process delays the step
-// little. The pool runs each thread's share of tasks in order, so each thread
-// streams one contiguous range of weight rows.
+constexpr int kRowBlock = PackedInt8Matrix::kBlockRows;
+
+int round_up_rows(int rows) { return (rows + kRowBlock - 1) / kRowBlock * kRowBlock; }
+
+// Splits the rows of all jobs (concatenated, each rounded up to whole 16-row blocks, so every
+// task starts at a packed int8 block) into tasks of whole blocks, about 8 per thread so a thread
+// preempted by another process delays the step little. The pool runs each thread's share of
+// tasks in order, so each thread streams one contiguous range of weight rows.
 int rows_per_task(int total, const ThreadPool& pool) {
-  return std::max(16, (total / (pool.size() * 8) + 15) / 16 * 16);
+  return std::max(kRowBlock, round_up_rows(total / (pool.size() * 8)));
 }
 
 template <typename Matrix, typename Input, typename Kernel>
@@ -45,7 +49,7 @@ void run_jobs(ThreadPool& pool, std::span<const MatJob<Matrix>> jobs, const Inpu
   int total = 0;
   for (const auto& job : jobs) {
     DEPLOYBENCH_CHECK(job.w->cols == x.cols) << "matmul: weight cols " << job.w->cols << " != input cols " << x.cols;
-    total += job.w->rows;
+    total += round_up_rows(job.w->rows);
   }
   const int per_task = rows_per_task(total, pool);
   const int tasks = (total + per_task - 1) / per_task;
@@ -54,10 +58,10 @@ void run_jobs(ThreadPool& pool, std::span<const MatJob<Matrix>> jobs, const Inpu
     const int end = std::min(total, begin + per_task);
     int job_start = 0;
     for (const auto& job : jobs) {
-      const int job_end = job_start + job.w->rows;
+      const int job_end = job_start + round_up_rows(job.w->rows);
       if (begin < job_end && begin < end) {
         const int stop = std::min(end, job_end);
-        kernel(*job.w, x, job.out, begin - job_start, stop - job_start);
+        kernel(*job.w, x, job.out, begin - job_start, std::min(stop - job_start, job.w->rows));
         begin = stop;
       }
       job_start = job_end;
@@ -93,8 +97,8 @@ void matmul_swiglu(ThreadPool& pool, Isa isa, const Fp32Matrix& w1, const Fp32Ma
   run_swiglu(pool, w1, w3, x, gate, up, f32_kernel(isa));
 }
 
-void matmul_swiglu(ThreadPool& pool, Isa isa, const Int8Matrix& w1, const Int8Matrix& w3, const QuantizedInput& x,
-                   float* gate, float* up) {
+void matmul_swiglu(ThreadPool& pool, Isa isa, const PackedInt8Matrix& w1, const PackedInt8Matrix& w3,
+                   const QuantizedInput& x, float* gate, float* up) {
   DEPLOYBENCH_CHECK(w1.group == x.group && w3.group == x.group) << "swiglu: group size mismatch";
   run_swiglu(pool, w1, w3, x, gate, up, q8_kernel(isa));
 }
@@ -125,7 +129,7 @@ void matmul(ThreadPool& pool, Isa isa, std::span<const MatJob<Fp32Matrix>> jobs,
   run_jobs(pool, jobs, x, f32_kernel(isa));
 }
 
-void matmul(ThreadPool& pool, Isa isa, std::span<const MatJob<Int8Matrix>> jobs, const QuantizedInput& x) {
+void matmul(ThreadPool& pool, Isa isa, std::span<const MatJob<PackedInt8Matrix>> jobs, const QuantizedInput& x) {
   for (const auto& job : jobs) DEPLOYBENCH_CHECK(job.w->group == x.group) << "matmul: group size mismatch";
   run_jobs(pool, jobs, x, q8_kernel(isa));
 }
@@ -147,7 +151,7 @@ void matmul_rows(Isa isa, const Fp32Matrix& w, const Fp32Input& x, float* out, i
   f32_kernel(isa)(w, x, out, r0, r1);
 }
 
-void matmul_rows(Isa isa, const Int8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1) {
+void matmul_rows(Isa isa, const PackedInt8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1) {
   q8_kernel(isa)(w, x, out, r0, r1);
 }
 

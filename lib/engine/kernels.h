@@ -3,11 +3,10 @@
 // per precision). out is batch-major: out[b * w.rows + r] = dot(row r of w,
 // input row b).
 //
-// int8 results are bit-identical on every ISA path: each path computes, per
-// 32-value chunk, exact int32 partial sums of 4 products in 8 lanes, converts
-// them to float and fuses them into 16 float lanes (even chunks into lanes 0-7,
-// odd chunks into 8-15) as lane = fma(sum, weight scale * input scale, lane),
-// one rounding, then reduces the lanes in one fixed tree.
+// int8 weights are packed (PackedInt8Matrix, pack.h) and results are bit-identical
+// on every ISA path: for each output, each path computes the exact int32 dot
+// product of every group, converts it to float and accumulates the groups in
+// order as acc = fma(sum, weight scale * input scale, acc), one rounding each.
 #include <cstddef>
 #include <span>
 #include <string_view>
@@ -34,20 +33,21 @@ struct MatJob {
 /// Computes every job over all input rows, splitting weight rows across the
 /// pool so each weight row is read once per call whatever the batch size.
 void matmul(ThreadPool& pool, Isa isa, std::span<const MatJob<Fp32Matrix>> jobs, const Fp32Input& x);
-void matmul(ThreadPool& pool, Isa isa, std::span<const MatJob<Int8Matrix>> jobs, const QuantizedInput& x);
+void matmul(ThreadPool& pool, Isa isa, std::span<const MatJob<PackedInt8Matrix>> jobs, const QuantizedInput& x);
 
 /// The SwiGLU feed-forward input: gate = silu(w1 x) * (w3 x), batch-major (x.rows x w1.rows),
 /// each task applying the activation to its own rows (no serial pass). `up` is scratch of the
 /// same shape.
 void matmul_swiglu(ThreadPool& pool, Isa isa, const Fp32Matrix& w1, const Fp32Matrix& w3, const Fp32Input& x,
                    float* gate, float* up);
-void matmul_swiglu(ThreadPool& pool, Isa isa, const Int8Matrix& w1, const Int8Matrix& w3, const QuantizedInput& x,
-                   float* gate, float* up);
+void matmul_swiglu(ThreadPool& pool, Isa isa, const PackedInt8Matrix& w1, const PackedInt8Matrix& w3,
+                   const QuantizedInput& x, float* gate, float* up);
 
 /// Single-threaded row-range kernels (rows [r0, r1) of w against every input
-/// row): the units the pool runs, exposed for tests and microbenchmarks.
+/// row): the units the pool runs, exposed for tests and microbenchmarks. For
+/// packed int8, r0 is a multiple of 16 and r1 a multiple of 16 or w.rows.
 void matmul_rows(Isa isa, const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1);
-void matmul_rows(Isa isa, const Int8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1);
+void matmul_rows(Isa isa, const PackedInt8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1);
 
 /// Float vector helpers for attention over head-sized rows of the KV cache.
 struct VectorOps {

@@ -40,39 +40,53 @@ struct Kernels {
     return _mm256_madd_epi16(pairs, _mm256_set1_epi16(1));
   }
 
+  static DB_AVX2 inline __m256i broadcast4(const std::int8_t* p) {
+    std::int32_t v;
+    __builtin_memcpy(&v, p, sizeof v);
+    return _mm256_set1_epi32(v);
+  }
+
+  // Rows 8h..8h+7 of a 16-row packed block (bytes 32h..32h+31 of each step) against NB input
+  // rows from b0: the same exact int32 group sums as the AVX-512 path (signed weights here, so
+  // no -128 * sum(x) start), then acc = fma(float(sum), weight scale * input scale, acc).
   template <int NB>
-  static DB_AVX2 void q8(const std::int8_t* w, const float* sw, const QuantizedInput& x, int b0, int group,
-                         float* res) {
-    const int n = x.cols, chunks = n / 32;
-    const std::int8_t* xq[NB];
-    const float* xl[NB];
-    __m256 lo[NB], hi[NB];
+  static DB_AVX2 void q8_half(const PackedInt8Matrix& w, const QuantizedInput& x, const std::byte* base, int h, int r,
+                              int b0, int store, float* out) {
+    const int groups = w.cols / w.group, steps = w.group / 4;
+    const __m256i flip = _mm256_set1_epi8(static_cast<char>(0x80));
+    const std::int8_t* xq = x.q.data() + static_cast<std::size_t>(b0) * w.cols;
+    const float* xs = x.scale.data() + static_cast<std::size_t>(b0) * groups;
+    __m256 acc[NB];
+    for (int j = 0; j < NB; ++j) acc[j] = _mm256_setzero_ps();
+    for (int g = 0; g < groups; ++g) {
+      const std::byte* gp = base + g * w.group_bytes();
+      const std::int8_t* xg = xq + g * w.group;
+      __m256i sum[NB];
+      for (int j = 0; j < NB; ++j) sum[j] = _mm256_setzero_si256();
+      for (int s = 0; s < steps; ++s) {
+        const __m256i wv =
+            _mm256_xor_si256(_mm256_load_si256(reinterpret_cast<const __m256i*>(gp + 64 + 64 * s + 32 * h)), flip);
+        const __m256i aw = _mm256_abs_epi8(wv);
+        for (int j = 0; j < NB; ++j)
+          sum[j] = _mm256_add_epi32(sum[j], dot4(aw, wv, broadcast4(xg + j * w.cols + 4 * s)));
+      }
+      const __m256 ws = _mm256_load_ps(reinterpret_cast<const float*>(gp) + 8 * h);
+      for (int j = 0; j < NB; ++j) {
+        const __m256 scale = _mm256_mul_ps(ws, _mm256_set1_ps(xs[j * groups + g]));
+        acc[j] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum[j]), scale, acc[j]);
+      }
+    }
+    const int n = store - 8 * h;
     for (int j = 0; j < NB; ++j) {
-      xq[j] = x.q.data() + static_cast<std::size_t>(b0 + j) * n;
-      xl[j] = x.lane_scale.data() + static_cast<std::size_t>(b0 + j) * (n / 4);
-      lo[j] = hi[j] = _mm256_setzero_ps();
-    }
-    for (int c = 0; c < chunks; c += 2) {
-      const __m256i w0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 32 * c));
-      const __m256i a0 = _mm256_abs_epi8(w0);
-      const __m256 ws0 = _mm256_set1_ps(sw[c * 32 / group]);
-      for (int j = 0; j < NB; ++j) {
-        const __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq[j] + 32 * c));
-        const __m256 s = _mm256_mul_ps(ws0, _mm256_loadu_ps(xl[j] + 8 * c));
-        lo[j] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot4(a0, w0, x0)), s, lo[j]);
-      }
-      if (c + 1 == chunks) break;
-      const __m256i w1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 32 * c + 32));
-      const __m256i a1 = _mm256_abs_epi8(w1);
-      const __m256 ws1 = _mm256_set1_ps(sw[(c + 1) * 32 / group]);
-      for (int j = 0; j < NB; ++j) {
-        const __m256i x1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq[j] + 32 * c + 32));
-        const __m256 s = _mm256_mul_ps(ws1, _mm256_loadu_ps(xl[j] + 8 * c + 8));
-        hi[j] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot4(a1, w1, x1)), s, hi[j]);
+      float* o = out + static_cast<std::size_t>(b0 + j) * w.rows + r + 8 * h;
+      if (n >= 8) {
+        _mm256_storeu_ps(o, acc[j]);
+      } else {
+        alignas(32) float lanes[8];
+        _mm256_store_ps(lanes, acc[j]);
+        for (int i = 0; i < n; ++i) o[i] = lanes[i];
       }
     }
-    // Lanes i + (i + 8) first, then the shared tree (reduce16()).
-    for (int j = 0; j < NB; ++j) res[j] = hsum(_mm256_add_ps(lo[j], hi[j]));
   }
 };
 
@@ -99,8 +113,10 @@ void f32_rows_avx2(const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, 
   f32_rows_blocked<Kernels>(w, x, out, r0, r1);
 }
 
-void q8_rows_avx2(const Int8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1) {
-  q8_rows_blocked<Kernels>(w, x, out, r0, r1);
+void q8_rows_avx2(const PackedInt8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1) {
+  for_packed_blocks<4>(w, x.rows, r0, r1, [&](auto nb, const std::byte* base, int r, int b0, int store) {
+    for (int h = 0; h * 8 < store; ++h) Kernels::q8_half<decltype(nb)::value>(w, x, base, h, r, b0, store, out);
+  });
 }
 
 }  // namespace deploybench::engine::detail

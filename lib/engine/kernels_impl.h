@@ -9,16 +9,18 @@
 namespace deploybench::engine::detail {
 
 using F32Rows = void (*)(const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1);
-using Q8Rows = void (*)(const Int8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1);
+/// Rows [r0, r1) of a packed int8 matrix against every input row; r0 is a multiple of 16 (a
+/// block start) and r1 a multiple of 16 or w.rows.
+using Q8Rows = void (*)(const PackedInt8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1);
 
 void f32_rows_portable(const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1);
-void q8_rows_portable(const Int8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1);
+void q8_rows_portable(const PackedInt8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1);
 /// fma(a, b, c) with one rounding, without the FMA instruction (exact for finite inputs).
 float fused_multiply_add(float a, float b, float c);
 void f32_rows_avx2(const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1);
-void q8_rows_avx2(const Int8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1);
+void q8_rows_avx2(const PackedInt8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1);
 void f32_rows_avx512(const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1);
-void q8_rows_avx512(const Int8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1);
+void q8_rows_avx512(const PackedInt8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1);
 
 float dot_portable(const float* a, const float* b, int n);
 void axpy_portable(float a, const float* x, float* y, int n);
@@ -40,20 +42,31 @@ void mix_by_axpy(const float* a, const float* v, std::size_t stride, int count, 
   for (int t = 0; t < count; ++t) Axpy(a[t], v + t * stride, out, n);
 }
 
-/// The scale of 32-value chunk `chunk` of a row: weight group scale times input
-/// group scale.
-inline float chunk_scale(const float* sw, const float* sx, int chunk, int group) {
-  const int g = chunk * 32 / group;
-  return sw[g] * sx[g];
+/// Calls f(std::integral_constant<int, n>) for 1 <= n <= Max (a run-time count as a template
+/// argument, so kernels keep their per-input accumulators in registers).
+template <int Max, typename F>
+inline void dispatch_count(int n, F&& f) {
+  if constexpr (Max > 1) {
+    if (n < Max) return dispatch_count<Max - 1>(n, f);
+  }
+  f(std::integral_constant<int, Max>{});
 }
 
-/// The fixed reduction tree of the 16 int8 accumulator lanes (see kernels.h).
-inline float reduce16(const float* lanes) {
-  float v[8];
-  for (int i = 0; i < 8; ++i) v[i] = lanes[i] + lanes[i + 8];
-  for (int i = 0; i < 4; ++i) v[i] = v[i] + v[i + 4];
-  for (int i = 0; i < 2; ++i) v[i] = v[i] + v[i + 2];
-  return v[0] + v[1];
+/// The packed int8 kernels' block loop: for each 16-row block from r0 (a block start) below r1,
+/// and each run of up to kMaxInputs input rows from b0, calls block(nb, base, r, b0, store): nb an
+/// integral_constant count of inputs, base the block's bytes, r its first row, store how many
+/// of its rows to write (16, or fewer at r1).
+template <int kMaxInputs, typename Block>
+inline void for_packed_blocks(const PackedInt8Matrix& w, int batch, int r0, int r1, Block&& block) {
+  constexpr int kRows = PackedInt8Matrix::kBlockRows;
+  for (int r = r0; r < r1; r += kRows) {
+    const std::byte* base = w.data + static_cast<std::size_t>(r / kRows) * w.block_bytes();
+    const int store = r1 - r < kRows ? r1 - r : kRows;
+    for (int b0 = 0; b0 < batch; b0 += kMaxInputs) {
+      const int nb = batch - b0 < kMaxInputs ? batch - b0 : kMaxInputs;
+      dispatch_count<kMaxInputs>(nb, [&](auto n) { block(n, base, r, b0, store); });
+    }
+  }
 }
 
 // Input rows per weight-row pass: each loaded weight vector is reused this many
@@ -67,26 +80,13 @@ inline void for_blocks(int batch, int r, int out_rows, float* out, Block&& block
   float res[kBlock];
   for (int b0 = 0; b0 < batch; b0 += kBlock) {
     const int nb = batch - b0 < kBlock ? batch - b0 : kBlock;
-    switch (nb) {
-      case 4:
-        block(std::integral_constant<int, 4>{}, b0, res);
-        break;
-      case 3:
-        block(std::integral_constant<int, 3>{}, b0, res);
-        break;
-      case 2:
-        block(std::integral_constant<int, 2>{}, b0, res);
-        break;
-      default:
-        block(std::integral_constant<int, 1>{}, b0, res);
-        break;
-    }
+    dispatch_count<kBlock>(nb, [&](auto n) { block(n, b0, res); });
     for (int j = 0; j < nb; ++j) out[static_cast<std::size_t>(b0 + j) * out_rows + r] = res[j];
   }
 }
 
-/// The row loops shared by the vector paths. `Kernel` provides the blocked dot products:
-/// Kernel::f32<NB>(w_row, x_rows, n, res) and Kernel::q8<NB>(w_row, w_scales, x, b0, group, res).
+/// The fp32 row loop shared by the vector paths. `Kernel` provides the blocked dot products:
+/// Kernel::f32<NB>(w_row, x_rows, n, res).
 template <typename Kernel>
 void f32_rows_blocked(const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1) {
   const int n = w.cols;
@@ -94,18 +94,6 @@ void f32_rows_blocked(const Fp32Matrix& w, const Fp32Input& x, float* out, int r
     const float* wr = w.data + static_cast<std::size_t>(r) * n;
     for_blocks(x.rows, r, w.rows, out, [&](auto nb, int b0, float* res) {
       Kernel::template f32<decltype(nb)::value>(wr, x.data + static_cast<std::size_t>(b0) * n, n, res);
-    });
-  }
-}
-
-template <typename Kernel>
-void q8_rows_blocked(const Int8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1) {
-  const int n = w.cols, groups = n / w.group;
-  for (int r = r0; r < r1; ++r) {
-    const std::int8_t* wr = w.q + static_cast<std::size_t>(r) * n;
-    const float* sw = w.scale + static_cast<std::size_t>(r) * groups;
-    for_blocks(x.rows, r, w.rows, out, [&](auto nb, int b0, float* res) {
-      Kernel::template q8<decltype(nb)::value>(wr, sw, x, b0, w.group, res);
     });
   }
 }

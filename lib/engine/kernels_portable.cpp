@@ -95,37 +95,43 @@ float fused_multiply_add(float a, float b, float c) {
 }
 
 namespace {
-float q8_dot(const std::int8_t* w, const float* sw, const std::int8_t* x, const float* sx, int n, int group) {
-  double lanes[16] = {};  // float values, held as doubles between the fused steps
-  const int group_shift = __builtin_ctz(static_cast<unsigned>(group / 32));  // groups are powers of two
-  for (int c = 0; c < n / 32; ++c) {
-    const double s = sw[c >> group_shift] * sx[c >> group_shift];  // chunk_scale without a divide
-    double* acc = lanes + (c & 1) * 8;
-    for (int i = 0; i < 8; ++i) {
-      const std::int8_t* wi = w + c * 32 + 4 * i;
-      const std::int8_t* xi = x + c * 32 + 4 * i;
-      const std::int32_t sum = wi[0] * xi[0] + wi[1] * xi[1] + wi[2] * xi[2] + wi[3] * xi[3];
-      // One rounding, as the vector FMA: an int32 (17 bits here) times a float is exact in double.
-      acc[i] = add_exact_product(static_cast<double>(sum) * s, acc[i]);
+constexpr int kRows = PackedInt8Matrix::kBlockRows;
+
+// One 16-row block against input row b: per group, the exact int32 sums of (w + 128) * x over
+// the group, started from -128 * sum(x) (so each is the signed sum of w * x), then per row
+// acc = fma(float(sum), weight scale * input scale, acc): the one rounding every path shares.
+// The sums convert to float exactly (|sum| <= group * 127 * 127 < 2^24), and a sum times a float
+// is exact in double, so the accumulators stay doubles holding float values (add_exact_product).
+void q8_block(const PackedInt8Matrix& w, const QuantizedInput& x, const std::byte* base, int b, float* out) {
+  const int groups = w.cols / w.group, steps = w.group / 4;
+  const std::int8_t* xq = x.q.data() + static_cast<std::size_t>(b) * w.cols;
+  double acc[kRows] = {};
+  for (int g = 0; g < groups; ++g) {
+    const std::byte* gp = base + g * w.group_bytes();
+    const auto* v = reinterpret_cast<const std::uint8_t*>(gp + 64);
+    const std::int8_t* xg = xq + g * w.group;
+    std::int32_t sum[kRows];
+    for (int i = 0; i < kRows; ++i) sum[i] = x.neg_sum[static_cast<std::size_t>(b) * groups + g];
+    for (int s = 0; s < steps; ++s, v += 64, xg += 4) {
+      for (int i = 0; i < kRows; ++i)
+        sum[i] += v[4 * i] * xg[0] + v[4 * i + 1] * xg[1] + v[4 * i + 2] * xg[2] + v[4 * i + 3] * xg[3];
     }
+    float ws[kRows];
+    std::memcpy(ws, gp, sizeof ws);
+    const float xs = x.scale[static_cast<std::size_t>(b) * groups + g];
+    for (int i = 0; i < kRows; ++i)
+      acc[i] = add_exact_product(static_cast<double>(sum[i]) * static_cast<double>(ws[i] * xs), acc[i]);
   }
-  float rounded[16];
-  for (int i = 0; i < 16; ++i) rounded[i] = static_cast<float>(lanes[i]);  // exact
-  return reduce16(rounded);
+  for (int i = 0; i < kRows; ++i) out[i] = static_cast<float>(acc[i]);  // exact
 }
 }  // namespace
 
-void q8_rows_portable(const Int8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1) {
-  const int n = w.cols, groups = n / w.group;
-  for (int r = r0; r < r1; ++r) {
-    const std::int8_t* wr = w.q + static_cast<std::size_t>(r) * n;
-    const float* sw = w.scale + static_cast<std::size_t>(r) * groups;
-    for (int b = 0; b < x.rows; ++b) {
-      out[static_cast<std::size_t>(b) * w.rows + r] =
-          q8_dot(wr, sw, x.q.data() + static_cast<std::size_t>(b) * n,
-                 x.scale.data() + static_cast<std::size_t>(b) * groups, n, w.group);
-    }
-  }
+void q8_rows_portable(const PackedInt8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1) {
+  for_packed_blocks<1>(w, x.rows, r0, r1, [&](auto, const std::byte* base, int r, int b, int store) {
+    float acc[kRows];
+    q8_block(w, x, base, b, acc);
+    std::memcpy(out + static_cast<std::size_t>(b) * w.rows + r, acc, sizeof(float) * store);
+  });
 }
 
 }  // namespace deploybench::engine::detail

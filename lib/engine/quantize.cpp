@@ -36,8 +36,7 @@ void shape_input(int rows, int cols, int group, QuantizedInput& out) {
   out.group = group;
   out.q.resize(n);
   out.scale.resize(n / group);
-  out.neg_offset.resize(n / 4);
-  out.lane_scale.resize(n / 4);
+  out.neg_sum.resize(n / group);
 }
 
 void quantize_input_rows(const float* x, int r0, int r1, QuantizedInput& out) {
@@ -45,10 +44,11 @@ void quantize_input_rows(const float* x, int r0, int r1, QuantizedInput& out) {
   const std::size_t begin = static_cast<std::size_t>(r0) * out.cols, end = static_cast<std::size_t>(r1) * out.cols;
   quantize_groups({x + begin, end - begin}, group, {out.q.data() + begin, end - begin},
                   {out.scale.data() + begin / group, (end - begin) / group});
-  for (std::size_t i = begin / 4; i < end / 4; ++i) {
-    const std::int8_t* v = out.q.data() + 4 * i;
-    out.neg_offset[i] = -128 * (v[0] + v[1] + v[2] + v[3]);
-    out.lane_scale[i] = out.scale[4 * i / group];
+  for (std::size_t g = begin / group; g < end / group; ++g) {
+    const std::int8_t* v = out.q.data() + g * group;
+    std::int32_t sum = 0;
+    for (int i = 0; i < group; ++i) sum += v[i];
+    out.neg_sum[g] = -128 * sum;
   }
 }
 

@@ -45,11 +45,19 @@ void rotate(float* v, int n, int head_size, const float* cos, const float* sin) 
   }
 }
 
+Weights<Fp32Matrix> computed(Weights<Fp32Matrix>&& w) { return std::move(w); }
+
+// Packed, and the row-major weights (`w`, the caller's last reference) freed on return.
+Weights<PackedInt8Matrix> computed(Weights<Int8Matrix>&& w) {
+  const Weights<Int8Matrix> rows = std::move(w);
+  return pack_weights(rows);
+}
+
 }  // namespace
 
 template <typename Matrix>
 Transformer<Matrix>::Transformer(Weights<Matrix> weights, const ModelOptions& options, bool synthetic, Isa isa)
-    : w_(std::move(weights)),
+    : w_(computed(std::move(weights))),
       synthetic_(synthetic),
       isa_(isa),
       vec_(vector_ops(isa)),
@@ -211,7 +219,7 @@ void Transformer<Matrix>::forward(std::span<const Step> rows, int logit_rows) {
 template <typename Matrix>
 void Transformer<Matrix>::attention_block(int l, std::span<const Step> rows) {
   const Config& c = w_.config;
-  const LayerWeights<Matrix>& L = w_.layers[l];
+  const LayerWeights<Computing>& L = w_.layers[l];
   const int batch = static_cast<int>(rows.size()), dim = c.dim, kv_dim = c.kv_dim(), hs = c.head_size(), half = hs / 2;
   normalize(L.rms_att, 0, batch);
   run({{&L.wq, q_.data()}, {&L.wk, k_.data()}, {&L.wv, v_.data()}});
@@ -230,12 +238,28 @@ void Transformer<Matrix>::attention_block(int l, std::span<const Step> rows) {
   // their prefix.
   pool_.run(batch * c.n_heads, [&](int task) {
     const int b = task / c.n_heads, h = task % c.n_heads;
+    if (task + 1 < batch * c.n_heads) prefetch_head(l, rows[(task + 1) / c.n_heads], (task + 1) % c.n_heads);
     attend(l, rows[b], q_.data() + b * dim, xb_.data() + b * dim,
            att_.data() + static_cast<std::size_t>(task) * c.seq_len, h);
   });
   prepare(xb_.data(), batch, dim);
   run({{&L.wo, xb2_.data()}});
   for (std::size_t i = 0; i < static_cast<std::size_t>(batch) * dim; ++i) x_[i] += xb2_[i];
+}
+
+// A pool thread runs its attention tasks in order: start the next task's key and value streams
+// (its first 16 positions) into L2 before this one, so they do not start cold from DRAM.
+template <typename Matrix>
+void Transformer<Matrix>::prefetch_head(int l, const Step& row, int head) const {
+  const Config& c = w_.config;
+  const int kv_head = head / (c.n_heads / c.n_kv_heads);
+  const std::size_t floats = static_cast<std::size_t>(std::min(row.pos + 1, 16)) * c.head_size();
+  const float* k = keys(l, row.slot, kv_head);
+  const float* v = values(l, row.slot, kv_head);
+  for (std::size_t i = 0; i < floats; i += 16) {  // one 64-byte line per prefetch
+    __builtin_prefetch(k + i, 0, 2);
+    __builtin_prefetch(v + i, 0, 2);
+  }
 }
 
 template <typename Matrix>
@@ -253,7 +277,7 @@ void Transformer<Matrix>::attend(int l, const Step& row, const float* q, float* 
 template <typename Matrix>
 void Transformer<Matrix>::ffn_block(int l, int batch) {
   const Config& c = w_.config;
-  const LayerWeights<Matrix>& L = w_.layers[l];
+  const LayerWeights<Computing>& L = w_.layers[l];
   const int dim = c.dim;
   normalize(L.rms_ffn, 0, batch);
   matmul_swiglu(pool_, isa_, L.w1, L.w3, input_, hb_.data(), hb2_.data());  // hb = silu(w1 x) * (w3 x)

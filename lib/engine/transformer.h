@@ -16,11 +16,24 @@ namespace deploybench::engine {
 template <typename Matrix>
 using InputFor = std::conditional_t<std::is_same_v<Matrix, Int8Matrix>, QuantizedInput, Fp32Input>;
 
+/// The matrix type a model computes with: int8 weights are repacked for the kernels when the
+/// model is built (pack.h), fp32 ones are used as loaded.
+template <typename Matrix>
+struct Computed {
+  using type = Matrix;
+};
+template <>
+struct Computed<Int8Matrix> {
+  using type = PackedInt8Matrix;
+};
+
 template <typename Matrix>
 class Transformer final : public Model {
+  using Computing = typename Computed<Matrix>::type;
+
  public:
   /// `isa` selects the kernel path (detect_isa() in production; tests force
-  /// each path).
+  /// each path). Int8 weights are packed here, and `weights`' own storage released.
   Transformer(Weights<Matrix> weights, const ModelOptions& options, bool synthetic, Isa isa);
 
   const Config& config() const override { return w_.config; }
@@ -34,7 +47,7 @@ class Transformer final : public Model {
   std::span<const float> prefill(int slot, std::span<const int> tokens, int start = 0) override;
   std::span<const float> decode(std::span<const Step> steps) override;
 
-  const Weights<Matrix>& weights() const { return w_; }
+  const Weights<Computing>& weights() const { return w_; }
 
  private:
   // Runs every row through the network; computes logits for the last
@@ -43,6 +56,7 @@ class Transformer final : public Model {
   void attention_block(int layer, std::span<const Step> rows);
   void ffn_block(int layer, int rows);
   void attend(int layer, const Step& row, const float* q, float* out, float* att, int head) const;
+  void prefetch_head(int layer, const Step& row, int head) const;
   // Makes rows x cols activations at x the matmul input (int8: quantized).
   void prepare(const float* x, int rows, int cols);
   // prepare() of xb_ = rmsnorm(x_ rows [first, first + rows)) with `weight`.
@@ -51,15 +65,15 @@ class Transformer final : public Model {
   template <typename Before>
   void prepare_rows(const float* x, int rows, int cols, Before&& before);
   template <std::size_t N>
-  void run(const MatJob<Matrix> (&jobs)[N]) {
-    matmul(pool_, isa_, std::span<const MatJob<Matrix>>(jobs, N), input_);
+  void run(const MatJob<Computing> (&jobs)[N]) {
+    matmul(pool_, isa_, std::span<const MatJob<Computing>>(jobs, N), input_);
   }
   // A head's cached keys (values) of one sequence: seq_len x head_size floats.
   float* keys(int layer, int slot, int kv_head) const;
   float* values(int layer, int slot, int kv_head) const;
   std::size_t cache_offset(int layer, int slot, int kv_head) const;
 
-  Weights<Matrix> w_;
+  Weights<Computing> w_;
   bool synthetic_;
   Isa isa_;
   VectorOps vec_;

@@ -6,6 +6,7 @@
 
 #include "core/rng.h"
 #include "engine/arena.h"
+#include "engine/pack.h"
 #include "engine/quantize.h"
 
 namespace deploybench::engine {
@@ -16,12 +17,16 @@ void embed(const Fp32Matrix& m, int token, std::span<float> out) {
 
 void embed(const Int8Matrix& m, int token, std::span<float> out) { dequantize_row(m, token, out); }
 
+void embed(const PackedInt8Matrix& m, int token, std::span<float> out) { dequantize_row(m, token, out); }
+
 std::size_t matrix_bytes(const Fp32Matrix& m) { return sizeof(float) * static_cast<std::size_t>(m.rows) * m.cols; }
 
 std::size_t matrix_bytes(const Int8Matrix& m) {
   const std::size_t n = static_cast<std::size_t>(m.rows) * m.cols;
   return n + sizeof(float) * (n / m.group);
 }
+
+std::size_t matrix_bytes(const PackedInt8Matrix& m) { return m.block_bytes() * static_cast<std::size_t>(m.blocks()); }
 
 template <typename Matrix>
 std::size_t decode_weight_bytes(const Weights<Matrix>& w) {
@@ -34,6 +39,7 @@ std::size_t decode_weight_bytes(const Weights<Matrix>& w) {
 }
 template std::size_t decode_weight_bytes(const Weights<Fp32Matrix>&);
 template std::size_t decode_weight_bytes(const Weights<Int8Matrix>&);
+template std::size_t decode_weight_bytes(const Weights<PackedInt8Matrix>&);
 
 namespace {
 
@@ -92,34 +98,55 @@ Weights<Fp32Matrix> make_synthetic_fp32(const Config& c, std::uint64_t seed) {
   return w;
 }
 
-Weights<Int8Matrix> quantize_weights(const Weights<Fp32Matrix>& f, int group) {
-  Weights<Int8Matrix> w;
+namespace {
+
+// `f` with every matrix converted by `convert` (the shared classifier converted once) and the
+// norms copied into `arena`, so the result does not keep `f`'s storage alive.
+template <typename To, typename From, typename Convert>
+Weights<To> convert_weights(const Weights<From>& f, Arena& arena, Convert convert) {
+  Weights<To> w;
   w.config = f.config;
   const Config& c = f.config;
-  Arena& arena = new_arena(w.storage);
-  auto quantize = [&](const Fp32Matrix& m) {
+  const std::size_t layers = f.layers.size();
+  float* n = arena.allocate<float>(static_cast<std::size_t>(c.dim) * (2 * layers + 1));
+  for (std::size_t l = 0; l < layers; ++l) {
+    std::copy(f.layers[l].rms_att, f.layers[l].rms_att + c.dim, n + 2 * l * c.dim);
+    std::copy(f.layers[l].rms_ffn, f.layers[l].rms_ffn + c.dim, n + (2 * l + 1) * c.dim);
+  }
+  std::copy(f.rms_final, f.rms_final + c.dim, n + 2 * layers * c.dim);
+  w.embedding = convert(f.embedding);
+  for (std::size_t l = 0; l < layers; ++l) {
+    const auto& src = f.layers[l];
+    w.layers.push_back(LayerWeights<To>{n + 2 * l * c.dim, convert(src.wq), convert(src.wk), convert(src.wv),
+                                        convert(src.wo), n + (2 * l + 1) * c.dim, convert(src.w1), convert(src.w3),
+                                        convert(src.w2)});
+  }
+  w.rms_final = n + 2 * layers * c.dim;
+  w.classifier = c.shared_classifier ? w.embedding : convert(f.classifier);
+  return w;
+}
+
+}  // namespace
+
+Weights<Int8Matrix> quantize_weights(const Weights<Fp32Matrix>& f, int group) {
+  std::vector<std::shared_ptr<const void>> storage;
+  Arena& arena = new_arena(storage);
+  auto w = convert_weights<Int8Matrix>(f, arena, [&](const Fp32Matrix& m) {
     const std::size_t n = static_cast<std::size_t>(m.rows) * m.cols;
     std::int8_t* q = arena.allocate<std::int8_t>(n);
     float* s = arena.allocate<float>(n / group);
     quantize_groups({m.data, n}, group, {q, n}, {s, n / group});
     return Int8Matrix{q, s, m.rows, m.cols, group};
-  };
-  // Norms stay fp32; copy them so the fp32 weights can be freed.
-  float* n = arena.allocate<float>(static_cast<std::size_t>(c.dim) * (2 * f.layers.size() + 1));
-  for (std::size_t l = 0; l < f.layers.size(); ++l) {
-    std::copy(f.layers[l].rms_att, f.layers[l].rms_att + c.dim, n + 2 * l * c.dim);
-    std::copy(f.layers[l].rms_ffn, f.layers[l].rms_ffn + c.dim, n + (2 * l + 1) * c.dim);
-  }
-  std::copy(f.rms_final, f.rms_final + c.dim, n + 2 * f.layers.size() * c.dim);
-  w.embedding = quantize(f.embedding);
-  for (std::size_t l = 0; l < f.layers.size(); ++l) {
-    const auto& src = f.layers[l];
-    w.layers.push_back(LayerWeights<Int8Matrix>{n + 2 * l * c.dim, quantize(src.wq), quantize(src.wk), quantize(src.wv),
-                                                quantize(src.wo), n + (2 * l + 1) * c.dim, quantize(src.w1),
-                                                quantize(src.w3), quantize(src.w2)});
-  }
-  w.rms_final = n + 2 * f.layers.size() * c.dim;
-  w.classifier = c.shared_classifier ? w.embedding : quantize(f.classifier);
+  });
+  w.storage = std::move(storage);
+  return w;
+}
+
+Weights<PackedInt8Matrix> pack_weights(const Weights<Int8Matrix>& q) {
+  std::vector<std::shared_ptr<const void>> storage;
+  Arena& arena = new_arena(storage);
+  auto w = convert_weights<PackedInt8Matrix>(q, arena, [&](const Int8Matrix& m) { return pack_int8(m, arena); });
+  w.storage = std::move(storage);
   return w;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // Transformer weights as views over storage owned here (synthetic) or a
 // memory-mapped file. One template over the matrix type: Fp32Matrix or
-// Int8Matrix.
+// Int8Matrix (PackedInt8Matrix for the int8 kernels; see pack.h).
 #include <memory>
 #include <span>
 #include <variant>
@@ -37,10 +37,12 @@ using AnyWeights = std::variant<Weights<Fp32Matrix>, Weights<Int8Matrix>>;
 /// Writes the embedding row of `token` into `out` (dim floats).
 void embed(const Fp32Matrix& m, int token, std::span<float> out);
 void embed(const Int8Matrix& m, int token, std::span<float> out);
+void embed(const PackedInt8Matrix& m, int token, std::span<float> out);
 
 /// Bytes one decode step reads from a matrix (int8: values plus scales).
 std::size_t matrix_bytes(const Fp32Matrix& m);
 std::size_t matrix_bytes(const Int8Matrix& m);
+std::size_t matrix_bytes(const PackedInt8Matrix& m);  // its blocks, padding rows included
 
 /// Weight bytes read by one decode step: every layer matrix, the norms, the
 /// classifier and one embedding row.
@@ -52,5 +54,10 @@ std::size_t decode_weight_bytes(const Weights<Matrix>& w);
 /// seed, same model).
 Weights<Fp32Matrix> make_synthetic_fp32(const Config& config, std::uint64_t seed);
 Weights<Int8Matrix> quantize_weights(const Weights<Fp32Matrix>& w, int group);
+
+/// `w` repacked for the int8 kernels (see PackedInt8Matrix), norms copied: the result owns all
+/// its memory, so dropping `w` releases the row-major weights (an arena or a mapped file) and
+/// the model holds one copy. The file formats and export keep the row-major Int8Matrix.
+Weights<PackedInt8Matrix> pack_weights(const Weights<Int8Matrix>& w);
 
 }  // namespace deploybench::engine

@@ -6,6 +6,7 @@
 #include "core/rng.h"
 #include "engine/arena.h"
 #include "engine/kernels.h"
+#include "engine/pack.h"
 #include "engine/quantize.h"
 
 namespace {
@@ -38,7 +39,8 @@ void BM_MatmulInt8(benchmark::State& state) {
   QuantizedInput x;
   quantize_input(xf.data(), batch, cols, group, x);
   std::vector<float> out(static_cast<std::size_t>(batch) * rows);
-  const Int8Matrix w{q.data(), s.data(), rows, cols, group};
+  Arena arena;
+  const PackedInt8Matrix w = pack_int8(Int8Matrix{q.data(), s.data(), rows, cols, group}, arena);
   for (auto _ : state) {
     matmul_rows(isa, w, x, out.data(), 0, rows);
     benchmark::DoNotOptimize(out.data());
@@ -128,19 +130,18 @@ void BM_MatmulInt8Dram(benchmark::State& state) {
     state.SkipWithError("ISA not supported on this CPU");
     return;
   }
-  // Huge-page memory like the model's weights (4 KiB pages would add TLB misses
-  // the model has not).
+  // Row-major values in plain vectors; the packed copy the kernels read is in huge-page memory
+  // like the model's weights (4 KiB pages would add TLB misses the model has not).
   const std::size_t n = static_cast<std::size_t>(rows) * cols;
-  Arena arena;
-  auto* q = arena.allocate<std::int8_t>(n);
-  auto* s = arena.allocate<float>(n / group);
+  std::vector<std::int8_t> q(n);
+  std::vector<float> s(n / group, 0.01f);
   for (std::size_t i = 0; i < n; ++i) q[i] = static_cast<std::int8_t>((i * 2654435761u) >> 24);
-  for (std::size_t i = 0; i < n / group; ++i) s[i] = 0.01f;
+  Arena arena;
   const auto xf = random_values(static_cast<std::size_t>(batch) * cols);
   QuantizedInput x;
   quantize_input(xf.data(), batch, cols, group, x);
   std::vector<float> out(static_cast<std::size_t>(batch) * rows);
-  const Int8Matrix w{q, s, rows, cols, group};
+  const PackedInt8Matrix w = pack_int8(Int8Matrix{q.data(), s.data(), rows, cols, group}, arena);
   for (auto _ : state) {
     matmul_rows(isa, w, x, out.data(), 0, rows);
     benchmark::DoNotOptimize(out.data());
