@@ -76,8 +76,8 @@ std::string thread_text(const serve::ThreadStats& t) {
 void print_table(const serve::OverheadResult& r, bool verbose) {
   fmt::print("model: {}\nbatch {}, {} prompt tokens, {} generated tokens per sequence\n", r.description, r.batch,
              r.prompt_tokens, r.tokens);
-  fmt::print("{} HTTP runs in {:.1f} s, each between two in-process runs ({} warm-up pairs discarded)\n",
-             r.pairs.size(), r.seconds, r.warmup_pairs);
+  fmt::print("{} HTTP runs in {:.1f} s, each between two in-process runs ({} warm-up pair{} discarded)\n",
+             r.pairs.size(), r.seconds, r.warmup_pairs, r.warmup_pairs == 1 ? "" : "s");
   if (verbose)
     for (const auto& p : r.pairs)
       fmt::print(

@@ -132,6 +132,8 @@ Result<HttpRates> http_rate(int port, const std::string& body, int batch, int to
   return rates;
 }
 
+constexpr std::size_t kMinPairsForInterval = 10;
+
 void summarize(OverheadResult& r) {
   std::vector<double> inprocess, http, server, overhead;
   for (const auto& p : r.pairs) {
@@ -146,8 +148,10 @@ void summarize(OverheadResult& r) {
   r.overhead = median(overhead);
   r.overhead_q1 = quantile(overhead, 0.25);
   r.overhead_q3 = quantile(overhead, 0.75);
-  // Blocks of 5 pairs: neighbours share an in-process run, and slow phases last seconds.
-  const Interval ci = median_interval(overhead, 0.95, 5, 2000, 0x0e7e4eadULL);
+  // Blocks of 5 pairs: neighbours share an in-process run, and slow phases last seconds. Too
+  // few pairs to resample blocks of: the interval is the whole range.
+  const Interval ci = overhead.size() >= kMinPairsForInterval ? median_interval(overhead, 0.95, 5, 2000, 0x0e7e4eadULL)
+                                                              : Interval{quantile(overhead, 0), quantile(overhead, 1)};
   r.overhead_ci_low = ci.low;
   r.overhead_ci_high = ci.high;
   r.overhead_min = quantile(overhead, 0);

@@ -61,7 +61,7 @@ struct OverheadResult {
   double http_tok_s = 0;
   double server_tok_s = 0;
   /// Median of the pairs' overheads, with their interquartile range and a 95% interval for
-  /// the median (moving-block bootstrap over the pairs in order).
+  /// the median (moving-block bootstrap over the pairs in order; below 10 pairs, the range).
   double overhead = 0;
   double overhead_q1 = 0, overhead_q3 = 0;
   double overhead_ci_low = 0, overhead_ci_high = 0;
