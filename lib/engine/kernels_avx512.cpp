@@ -35,7 +35,7 @@ struct Kernels {
     for (int j = 0; j < NB; ++j) res[j] = _mm512_reduce_add_ps(_mm512_add_ps(a0[j], a1[j]));
   }
 
-  // Four accumulators reduced at once, each by the reduce16() tree: lanes i + (i + 8), then
+  // Four accumulators reduced at once, each by one tree: lanes i + (i + 8), then
   // i + (i + 4), i + (i + 2), 0 + 1. Returns the four sums in lanes 0-3.
   static DB_AVX512 inline __m128 reduce4(__m512 a, __m512 b, __m512 c, __m512 d) {
     const __m512 ab = _mm512_add_ps(_mm512_shuffle_f32x4(a, b, 0x44), _mm512_shuffle_f32x4(a, b, 0xEE));
