@@ -134,16 +134,29 @@ void matmul(ThreadPool& pool, Isa isa, std::span<const MatJob<PackedInt8Matrix>>
   run_jobs(pool, jobs, x, q8_kernel(isa));
 }
 
+namespace {
+// The vector helpers of a path with only its own dot and axpy.
+template <float (*Dot)(const float*, const float*, int), void (*Axpy)(float, const float*, float*, int)>
+VectorOps composed_ops() {
+  return {Dot,
+          Axpy,
+          detail::scores_by_dot<Dot>,
+          detail::mix_by_axpy<Axpy>,
+          detail::to_half_by_conversion,
+          detail::scores_half_by_dot<Dot>,
+          detail::mix_half_by_axpy<Axpy>};
+}
+}  // namespace
+
 VectorOps vector_ops(Isa isa) {
   switch (isa) {
     case Isa::Avx512Vnni:
-      return {detail::dot_avx512, detail::axpy_avx512, detail::scores_avx512, detail::mix_avx512};
+      return {detail::dot_avx512,     detail::axpy_avx512,        detail::scores_avx512,  detail::mix_avx512,
+              detail::to_half_avx512, detail::scores_half_avx512, detail::mix_half_avx512};
     case Isa::Avx2:
-      return {detail::dot_avx2, detail::axpy_avx2, detail::scores_by_dot<detail::dot_avx2>,
-              detail::mix_by_axpy<detail::axpy_avx2>};
+      return composed_ops<detail::dot_avx2, detail::axpy_avx2>();
     default:
-      return {detail::dot_portable, detail::axpy_portable, detail::scores_by_dot<detail::dot_portable>,
-              detail::mix_by_axpy<detail::axpy_portable>};
+      return composed_ops<detail::dot_portable, detail::axpy_portable>();
   }
 }
 

@@ -8,6 +8,7 @@
 // product of every group, converts it to float and accumulates the groups in
 // order as acc = fma(sum, weight scale * input scale, acc), one rounding each.
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string_view>
 
@@ -58,6 +59,13 @@ struct VectorOps {
   void (*scores)(const float* q, const float* k, std::size_t stride, int count, int n, float scale, float* out);
   /// out = sum over t in [0, count) of a[t] * (v + t * stride), n floats (out is overwritten).
   void (*mix)(const float* a, const float* v, std::size_t stride, int count, int n, float* out);
+  /// The same over a KV cache of IEEE halves (half.h; int8 models): to_half stores n floats
+  /// rounded to nearest even (identical bits on every path), scores_half and mix_half read keys
+  /// (values) as halves, `stride` halves apart.
+  void (*to_half)(const float* x, std::uint16_t* out, int n);
+  void (*scores_half)(const float* q, const std::uint16_t* k, std::size_t stride, int count, int n, float scale,
+                      float* out);
+  void (*mix_half)(const float* a, const std::uint16_t* v, std::size_t stride, int count, int n, float* out);
 };
 VectorOps vector_ops(Isa isa);
 

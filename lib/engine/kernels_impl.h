@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "engine/half.h"
 #include "engine/matrix.h"
 
 namespace deploybench::engine::detail {
@@ -30,6 +31,10 @@ float dot_avx512(const float* a, const float* b, int n);
 void axpy_avx512(float a, const float* x, float* y, int n);
 void scores_avx512(const float* q, const float* k, std::size_t stride, int count, int n, float scale, float* out);
 void mix_avx512(const float* a, const float* v, std::size_t stride, int count, int n, float* out);
+void to_half_avx512(const float* x, std::uint16_t* out, int n);
+void scores_half_avx512(const float* q, const std::uint16_t* k, std::size_t stride, int count, int n, float scale,
+                        float* out);
+void mix_half_avx512(const float* a, const std::uint16_t* v, std::size_t stride, int count, int n, float* out);
 
 /// VectorOps::scores and ::mix composed from a path's dot and axpy (paths without their own).
 template <float (*Dot)(const float*, const float*, int)>
@@ -40,6 +45,36 @@ template <void (*Axpy)(float, const float*, float*, int)>
 void mix_by_axpy(const float* a, const float* v, std::size_t stride, int count, int n, float* out) {
   for (int i = 0; i < n; ++i) out[i] = 0.0f;
   for (int t = 0; t < count; ++t) Axpy(a[t], v + t * stride, out, n);
+}
+
+/// The half-cache helpers of paths without their own: halves converted (half.h) a chunk at a
+/// time into floats for the path's dot and axpy.
+inline void to_half_by_conversion(const float* x, std::uint16_t* out, int n) {
+  for (int i = 0; i < n; ++i) out[i] = float_to_half(x[i]);
+}
+constexpr int kHalfChunk = 256;
+inline int floats_of_halves(const std::uint16_t* h, int n, float* row) {
+  const int len = n < kHalfChunk ? n : kHalfChunk;
+  for (int i = 0; i < len; ++i) row[i] = half_to_float(h[i]);
+  return len;
+}
+template <float (*Dot)(const float*, const float*, int)>
+void scores_half_by_dot(const float* q, const std::uint16_t* k, std::size_t stride, int count, int n, float scale,
+                        float* out) {
+  float row[kHalfChunk];
+  for (int t = 0; t < count; ++t) {
+    float sum = 0.0f;
+    for (int i = 0; i < n; i += kHalfChunk) sum += Dot(q + i, row, floats_of_halves(k + t * stride + i, n - i, row));
+    out[t] = sum * scale;
+  }
+}
+template <void (*Axpy)(float, const float*, float*, int)>
+void mix_half_by_axpy(const float* a, const std::uint16_t* v, std::size_t stride, int count, int n, float* out) {
+  float row[kHalfChunk];
+  for (int i = 0; i < n; ++i) out[i] = 0.0f;
+  for (int t = 0; t < count; ++t) {
+    for (int i = 0; i < n; i += kHalfChunk) Axpy(a[t], row, out + i, floats_of_halves(v + t * stride + i, n - i, row));
+  }
 }
 
 /// Calls f(std::integral_constant<int, n>) for 1 <= n <= Max (a run-time count as a template

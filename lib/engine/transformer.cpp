@@ -93,7 +93,7 @@ Transformer<Matrix>::Transformer(Weights<Matrix> weights, const ModelOptions& op
   // batch-8 decode is ~17% faster than with base pages, but a slot's first token then faults in
   // 2 MiB per layer and head block. Otherwise base pages, faulted in as positions are used, so a
   // small VM is not filled by a few slots.
-  const std::size_t cache = sizeof(float) * c.n_layers * max_sequences_ * c.seq_len * c.kv_dim();
+  const std::size_t cache = sizeof(Kv) * c.n_layers * max_sequences_ * c.seq_len * c.kv_dim();
   const bool huge = 2 * cache <= memory_limit_bytes() / 4;
   key_memory_ = huge ? allocate_huge(cache) : allocate_lazy(cache);
   value_memory_ = huge ? allocate_huge(cache) : allocate_lazy(cache);
@@ -119,7 +119,7 @@ std::size_t Transformer<Matrix>::decode_weight_bytes() const {
 template <typename Matrix>
 std::size_t Transformer<Matrix>::kv_bytes_at(int pos) const {
   const Config& c = w_.config;
-  return 2 * sizeof(float) * static_cast<std::size_t>(c.n_layers) * (pos + 1) * c.kv_dim();
+  return 2 * sizeof(Kv) * static_cast<std::size_t>(c.n_layers) * (pos + 1) * c.kv_dim();
 }
 
 template <typename Matrix>
@@ -130,13 +130,22 @@ std::size_t Transformer<Matrix>::cache_offset(int layer, int slot, int kv_head) 
 }
 
 template <typename Matrix>
-float* Transformer<Matrix>::keys(int layer, int slot, int kv_head) const {
-  return static_cast<float*>(key_memory_.get()) + cache_offset(layer, slot, kv_head);
+auto Transformer<Matrix>::keys(int layer, int slot, int kv_head) const -> Kv* {
+  return static_cast<Kv*>(key_memory_.get()) + cache_offset(layer, slot, kv_head);
 }
 
 template <typename Matrix>
-float* Transformer<Matrix>::values(int layer, int slot, int kv_head) const {
-  return static_cast<float*>(value_memory_.get()) + cache_offset(layer, slot, kv_head);
+auto Transformer<Matrix>::values(int layer, int slot, int kv_head) const -> Kv* {
+  return static_cast<Kv*>(value_memory_.get()) + cache_offset(layer, slot, kv_head);
+}
+
+template <typename Matrix>
+void Transformer<Matrix>::store(const float* x, Kv* to) const {
+  if constexpr (std::is_same_v<Kv, float>) {
+    std::memcpy(to, x, sizeof(float) * w_.config.head_size());
+  } else {
+    vec_.to_half(x, to, w_.config.head_size());
+  }
 }
 
 template <typename Matrix>
@@ -230,8 +239,8 @@ void Transformer<Matrix>::attention_block(int l, std::span<const Step> rows) {
     rotate(k_.data() + b * kv_dim, kv_dim, c.head_size(), cos, sin);
     for (int h = 0; h < c.n_kv_heads; ++h) {
       const std::size_t at = static_cast<std::size_t>(rows[b].pos) * hs;
-      std::memcpy(keys(l, rows[b].slot, h) + at, k_.data() + b * kv_dim + h * hs, sizeof(float) * hs);
-      std::memcpy(values(l, rows[b].slot, h) + at, v_.data() + b * kv_dim + h * hs, sizeof(float) * hs);
+      store(k_.data() + b * kv_dim + h * hs, keys(l, rows[b].slot, h) + at);
+      store(v_.data() + b * kv_dim + h * hs, values(l, rows[b].slot, h) + at);
     }
   }
   // Every row's keys are in the cache before any row attends: prefill rows see
@@ -253,10 +262,10 @@ template <typename Matrix>
 void Transformer<Matrix>::prefetch_head(int l, const Step& row, int head) const {
   const Config& c = w_.config;
   const int kv_head = head / (c.n_heads / c.n_kv_heads);
-  const std::size_t floats = static_cast<std::size_t>(std::min(row.pos + 1, 16)) * c.head_size();
-  const float* k = keys(l, row.slot, kv_head);
-  const float* v = values(l, row.slot, kv_head);
-  for (std::size_t i = 0; i < floats; i += 16) {  // one 64-byte line per prefetch
+  const std::size_t bytes = sizeof(Kv) * std::min(row.pos + 1, 16) * c.head_size();
+  const auto* k = reinterpret_cast<const char*>(keys(l, row.slot, kv_head));
+  const auto* v = reinterpret_cast<const char*>(values(l, row.slot, kv_head));
+  for (std::size_t i = 0; i < bytes; i += 64) {  // one 64-byte line per prefetch
     __builtin_prefetch(k + i, 0, 2);
     __builtin_prefetch(v + i, 0, 2);
   }
@@ -269,9 +278,15 @@ void Transformer<Matrix>::attend(int l, const Step& row, const float* q, float* 
   const float* qh = q + h * hs;
   const float inv_sqrt = 1.0f / std::sqrt(static_cast<float>(hs));
   const auto stride = static_cast<std::size_t>(hs);  // a head's positions are contiguous in the cache
-  vec_.scores(qh, keys(l, row.slot, kv_head), stride, row.pos + 1, hs, inv_sqrt, att);
-  softmax(att, row.pos + 1);
-  vec_.mix(att, values(l, row.slot, kv_head), stride, row.pos + 1, hs, out + h * hs);
+  if constexpr (std::is_same_v<Kv, float>) {
+    vec_.scores(qh, keys(l, row.slot, kv_head), stride, row.pos + 1, hs, inv_sqrt, att);
+    softmax(att, row.pos + 1);
+    vec_.mix(att, values(l, row.slot, kv_head), stride, row.pos + 1, hs, out + h * hs);
+  } else {
+    vec_.scores_half(qh, keys(l, row.slot, kv_head), stride, row.pos + 1, hs, inv_sqrt, att);
+    softmax(att, row.pos + 1);
+    vec_.mix_half(att, values(l, row.slot, kv_head), stride, row.pos + 1, hs, out + h * hs);
+  }
 }
 
 template <typename Matrix>

@@ -2,6 +2,7 @@
 // The llama-architecture forward pass over a batch of (slot, token, position)
 // rows, one template over the weight matrix type (internal to lib/engine; the
 // public interface is model.h).
+#include <cstdint>
 #include <memory>
 #include <type_traits>
 #include <vector>
@@ -27,9 +28,16 @@ struct Computed<Int8Matrix> {
   using type = PackedInt8Matrix;
 };
 
+/// A KV-cache element: IEEE half (half.h) for int8 models, as llama.cpp's default f16 cache,
+/// halving the bytes attention streams per step; fp32 models keep fp32 (their forward pass is
+/// checked against a scalar fp32 reference).
+template <typename Matrix>
+using KvElement = std::conditional_t<std::is_same_v<Matrix, Int8Matrix>, std::uint16_t, float>;
+
 template <typename Matrix>
 class Transformer final : public Model {
   using Computing = typename Computed<Matrix>::type;
+  using Kv = KvElement<Matrix>;
 
  public:
   /// `isa` selects the kernel path (detect_isa() in production; tests force
@@ -68,9 +76,11 @@ class Transformer final : public Model {
   void run(const MatJob<Computing> (&jobs)[N]) {
     matmul(pool_, isa_, std::span<const MatJob<Computing>>(jobs, N), input_);
   }
-  // A head's cached keys (values) of one sequence: seq_len x head_size floats.
-  float* keys(int layer, int slot, int kv_head) const;
-  float* values(int layer, int slot, int kv_head) const;
+  // A head's cached keys (values) of one sequence: seq_len x head_size elements.
+  Kv* keys(int layer, int slot, int kv_head) const;
+  Kv* values(int layer, int slot, int kv_head) const;
+  // Stores head_size floats from x at `to` (rounded to halves for a half cache).
+  void store(const float* x, Kv* to) const;
   std::size_t cache_offset(int layer, int slot, int kv_head) const;
 
   Weights<Computing> w_;

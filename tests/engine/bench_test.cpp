@@ -28,7 +28,8 @@ TEST_CASE("bench rows relate decode speed to the measured roofline") {
     // int8 tiny: 15.2M weights at ~1.06 bytes each (values plus one fp32 scale per 32).
     CHECK(r.weight_bytes > 15'000'000u);
     CHECK(r.weight_bytes < 18'000'000u);
-    CHECK(r.kv_bytes == static_cast<std::size_t>(r.batch) * 2 * 4 * 6 * (4 + 1 + 1) * 288);
+    // Keys and values, 2-byte (fp16) entries for int8 models, 6 layers, positions 0..5, kv_dim 288.
+    CHECK(r.kv_bytes == static_cast<std::size_t>(r.batch) * 2 * 2 * 6 * (4 + 1 + 1) * 288);
     CHECK(r.roofline_tok_s == Approx(r.batch * r.bandwidth_gb_s * 1e9 / (r.weight_bytes + r.kv_bytes)));
     CHECK(r.roofline_fraction == Approx(r.decode_tok_s / r.roofline_tok_s));
   }
