@@ -74,6 +74,8 @@ TEST_CASE("seed-comparison: four kinds of deployment, three interleaved repetiti
   REQUIRE(vm != nullptr);
   CHECK(std::get<target::VmConfig>(vm->target.kind).memory_bytes == 512ull << 20);
   CHECK(vm->target.ready_timeout == std::chrono::seconds(300));
+  CHECK(vm->load.duration == std::chrono::seconds(45));     // the target's own window...
+  CHECK(cloud->load.duration == std::chrono::seconds(15));  // ...the others keep the scenario's
   // The same requests everywhere: one seed for every workload and load.
   for (const auto& c : plan.cells) {
     CHECK(c.workload.seed == 7);

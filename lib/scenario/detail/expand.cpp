@@ -107,6 +107,7 @@ Cell make_cell(const Proto& p, int repetition) {
   c.target.model = p.model->spec;
   c.workload = p.workload->config;
   c.load = p.load->base;
+  if (p.target->duration) c.load.duration = *p.target->duration;
   c.load.pattern = level.pattern;
   if (p.load->sweep) {
     c.sweep = SweepStep{

@@ -101,7 +101,7 @@ void add_implicit_entries(const MapView& top, ScenarioSpec& spec) {
     target::TargetConfig t;
     t.name = "local";
     t.ready_timeout = spec.defaults.ready_timeout;
-    spec.targets.push_back({"local", t});
+    spec.targets.push_back({"local", t, std::nullopt});
   }
   if (!top.get("models")) {
     target::ModelSpec m;

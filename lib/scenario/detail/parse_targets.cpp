@@ -1,4 +1,4 @@
-// targets: {NAME: {kind: local | container | vm | remote, <kind fields>, network, ready_timeout}}
+// targets: {NAME: {kind: local | container | vm | remote, <kind fields>, network, ready_timeout, duration}}
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -14,7 +14,7 @@ namespace {
 using namespace std::chrono_literals;
 
 const std::vector<std::string> kKinds = {"local", "container", "vm", "remote"};
-const std::vector<std::string> kCommon = {"kind", "network", "ready_timeout"};
+const std::vector<std::string> kCommon = {"kind", "network", "ready_timeout", "duration"};
 const std::map<std::string, std::vector<std::string>> kKindFields = {
     {"local", {"command", "health_path", "cpus", "memory", "cpuset"}},
     {"container",
@@ -206,7 +206,7 @@ std::optional<NamedTarget> read_target(ParseContext& ctx, const Field& entry) {
     kind = *k;
   }
   check_kind_keys(r, v, kind);
-  NamedTarget out{entry.key, {}};
+  NamedTarget out{entry.key, {}, std::nullopt};
   out.config.name = entry.key;
   out.config.ready_timeout = ctx.defaults.ready_timeout;
   if (kind == "local") out.config.kind = read_local(r, v);
@@ -217,6 +217,7 @@ std::optional<NamedTarget> read_target(ParseContext& ctx, const Field& entry) {
   if (auto* f = v.get("ready_timeout")) {
     out.config.ready_timeout = read_duration(r, *f, 1s, 1h).value_or(out.config.ready_timeout);
   }
+  if (auto* f = v.get("duration")) out.duration = read_duration(r, *f, 100ms, 24h);  // e.g. a slow emulated VM
   return out;
 }
 

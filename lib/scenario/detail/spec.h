@@ -26,6 +26,7 @@ struct Defaults {
 struct NamedTarget {
   std::string name;
   target::TargetConfig config;
+  std::optional<Nanos> duration;  // the measured window of this target's cells, over the load's
 };
 
 struct NamedModel {
