@@ -8,6 +8,7 @@
 #include "core/rng.h"
 #include "result/cell_key.h"
 #include "result/metric_catalog.h"
+#include "stats/sample.h"
 
 namespace deploybench::compare {
 namespace {
@@ -54,8 +55,8 @@ MetricComparison compare_metric(const std::string& label, const std::string& met
   r.unit = info.unit;
   r.n_baseline = b.size();
   r.n_contender = c.size();
-  r.baseline_median = median(b);
-  r.contender_median = median(c);
+  r.baseline_median = stats::median(b);
+  r.contender_median = stats::median(c);
   const double diff = r.contender_median - r.baseline_median;
   r.relative_change = r.baseline_median != 0 ? diff / std::fabs(r.baseline_median) : (diff == 0 ? 0.0 : INFINITY);
   r.worse = info.direction == result::Direction::LowerIsBetter ? diff > 0 : diff < 0;

@@ -7,6 +7,7 @@
 
 #include "core/check.h"
 #include "core/rng.h"
+#include "stats/sample.h"
 
 namespace deploybench::compare {
 namespace {
@@ -37,17 +38,6 @@ std::vector<double> u_distribution(std::size_t n, std::size_t m) {
 double normal_sf(double z) { return 0.5 * std::erfc(z / std::sqrt(2.0)); }
 
 }  // namespace
-
-double median(std::span<const double> values) {
-  DEPLOYBENCH_CHECK(!values.empty()) << "median of an empty sample";
-  std::vector<double> v(values.begin(), values.end());
-  const std::size_t mid = v.size() / 2;
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid), v.end());
-  if (v.size() % 2 == 1) return v[mid];
-  const double upper = v[mid];
-  const double lower = *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid));
-  return (lower + upper) / 2;
-}
 
 MannWhitneyResult mann_whitney_u(std::span<const double> baseline, std::span<const double> contender) {
   DEPLOYBENCH_CHECK(!baseline.empty() && !contender.empty()) << "Mann-Whitney U needs two non-empty samples";
@@ -115,10 +105,10 @@ ConfidenceInterval bootstrap_relative_change(std::span<const double> baseline, s
     return c > 0 ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
   };
   ConfidenceInterval ci;
-  ci.estimate = relative(median(baseline), median(contender));
+  ci.estimate = relative(stats::median(baseline), stats::median(contender));
   Rng rng(seed);
-  std::vector<double> stats, b(baseline.size()), c(contender.size());
-  stats.reserve(static_cast<std::size_t>(resamples));
+  std::vector<double> resampled, b(baseline.size()), c(contender.size());
+  resampled.reserve(static_cast<std::size_t>(resamples));
   auto draw = [&rng](std::span<const double> from, std::vector<double>& into) {
     const auto hi = static_cast<std::int64_t>(from.size()) - 1;
     for (auto& v : into) v = from[static_cast<std::size_t>(rng.uniform_int(0, hi))];
@@ -126,14 +116,14 @@ ConfidenceInterval bootstrap_relative_change(std::span<const double> baseline, s
   for (int i = 0; i < resamples; ++i) {
     draw(baseline, b);
     draw(contender, c);
-    stats.push_back(relative(median(b), median(c)));
+    resampled.push_back(relative(stats::median(b), stats::median(c)));
   }
-  std::sort(stats.begin(), stats.end());
+  std::sort(resampled.begin(), resampled.end());
   const double tail = (1 - confidence) / 2;
   auto at = [&](double q) {
     const auto idx = static_cast<std::size_t>(
-        std::clamp(q * static_cast<double>(stats.size() - 1), 0.0, static_cast<double>(stats.size() - 1)));
-    return stats[idx];
+        std::clamp(q * static_cast<double>(resampled.size() - 1), 0.0, static_cast<double>(resampled.size() - 1)));
+    return resampled[idx];
   };
   ci.low = at(tail);
   ci.high = at(1 - tail);

@@ -34,7 +34,4 @@ struct ConfidenceInterval {
 ConfidenceInterval bootstrap_relative_change(std::span<const double> baseline, std::span<const double> contender,
                                              std::uint64_t seed, int resamples = 2000, double confidence = 0.95);
 
-/// Median of a non-empty sample (mean of the two middle values for an even count).
-double median(std::span<const double> values);
-
 }  // namespace deploybench::compare

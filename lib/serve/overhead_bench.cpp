@@ -13,6 +13,7 @@
 #include "serve/model_engine.h"
 #include "serve/overhead_stats.h"
 #include "serve/server.h"
+#include "stats/sample.h"
 
 namespace deploybench::serve {
 namespace {
@@ -36,7 +37,7 @@ class BorrowedEngine final : public Engine {
   Engine& e_;
 };
 
-double median(std::vector<double> v) { return quantile(std::move(v), 0.5); }
+double median(const std::vector<double>& v) { return v.empty() ? 0 : stats::median(v); }
 
 /// The server's work without the server: per sequence one prefill, then tokens-1 batched
 /// decode steps. Returns generated tokens per second. The next token is chosen as the server
@@ -146,16 +147,17 @@ void summarize(OverheadResult& r) {
   r.http_tok_s = median(http);
   r.server_tok_s = median(server);
   r.overhead = median(overhead);
-  r.overhead_q1 = quantile(overhead, 0.25);
-  r.overhead_q3 = quantile(overhead, 0.75);
+  r.overhead_q1 = stats::quantile(overhead, 0.25);
+  r.overhead_q3 = stats::quantile(overhead, 0.75);
   // Blocks of 5 pairs: neighbours share an in-process run, and slow phases last seconds. Too
   // few pairs to resample blocks of: the interval is the whole range.
-  const Interval ci = overhead.size() >= kMinPairsForInterval ? median_interval(overhead, 0.95, 5, 2000, 0x0e7e4eadULL)
-                                                              : Interval{quantile(overhead, 0), quantile(overhead, 1)};
+  const Interval ci = overhead.size() >= kMinPairsForInterval
+                          ? median_interval(overhead, 0.95, 5, 2000, 0x0e7e4eadULL)
+                          : Interval{stats::quantile(overhead, 0), stats::quantile(overhead, 1)};
   r.overhead_ci_low = ci.low;
   r.overhead_ci_high = ci.high;
-  r.overhead_min = quantile(overhead, 0);
-  r.overhead_max = quantile(overhead, 1);
+  r.overhead_min = stats::quantile(overhead, 0);
+  r.overhead_max = stats::quantile(overhead, 1);
 }
 
 /// The two sides of the comparison over one loaded engine and one server.

@@ -4,17 +4,9 @@
 #include <cmath>
 
 #include "core/rng.h"
+#include "stats/sample.h"
 
 namespace deploybench::serve {
-
-double quantile(std::vector<double> values, double q) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  const double at = std::clamp(q, 0.0, 1.0) * static_cast<double>(values.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(at));
-  const std::size_t hi = std::min(lo + 1, values.size() - 1);
-  return values[lo] + (values[hi] - values[lo]) * (at - static_cast<double>(lo));
-}
 
 Interval median_interval(const std::vector<double>& values, double level, int block, int resamples,
                          std::uint64_t seed) {
@@ -30,10 +22,10 @@ Interval median_interval(const std::vector<double>& values, double level, int bl
       const auto start = static_cast<std::size_t>(rng.uniform_int(0, static_cast<std::int64_t>(n - b)));
       for (std::size_t i = start; i < start + b && sample.size() < n; ++i) sample.push_back(values[i]);
     }
-    medians.push_back(quantile(sample, 0.5));
+    medians.push_back(stats::median(sample));
   }
   const double tail = (1.0 - level) / 2;
-  return {quantile(medians, tail), quantile(medians, 1.0 - tail)};
+  return {stats::quantile(medians, tail), stats::quantile(medians, 1.0 - tail)};
 }
 
 }  // namespace deploybench::serve

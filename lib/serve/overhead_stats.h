@@ -7,9 +7,6 @@
 
 namespace deploybench::serve {
 
-/// The q-quantile (0..1) with linear interpolation between order statistics; 0 when empty.
-double quantile(std::vector<double> values, double q);
-
 struct Interval {
   double low = 0, high = 0;
 };

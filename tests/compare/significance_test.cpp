@@ -41,12 +41,6 @@ TEST_CASE("min_possible_p_value tells when a test cannot succeed", "[compare][si
   CHECK(compare::min_possible_p_value(4, 4) == Approx(2.0 / 70));
 }
 
-TEST_CASE("median handles odd and even counts", "[compare][significance]") {
-  const std::vector<double> odd = {5, 1, 3}, even = {4, 1, 3, 2};
-  CHECK(compare::median(odd) == 3);
-  CHECK(compare::median(even) == 2.5);
-}
-
 TEST_CASE("bootstrap CI covers the true relative change and is reproducible", "[compare][significance]") {
   Rng rng(7);
   std::vector<double> base, cont;

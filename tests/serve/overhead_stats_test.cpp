@@ -10,19 +10,10 @@
 #include <thread>
 
 #include "serve/thread_stats.h"
+#include "stats/sample.h"
 
 using namespace deploybench;
 using namespace deploybench::serve;
-
-TEST_CASE("quantile interpolates between order statistics", "[serve][overhead]") {
-  const std::vector<double> v = {5, 1, 4, 2, 3};
-  CHECK(quantile(v, 0.5) == Approx(3));
-  CHECK(quantile(v, 0) == Approx(1));
-  CHECK(quantile(v, 1) == Approx(5));
-  CHECK(quantile(v, 0.25) == Approx(2));
-  CHECK(quantile({1, 2}, 0.5) == Approx(1.5));
-  CHECK(quantile({}, 0.5) == 0);
-}
 
 TEST_CASE("the median's bootstrap interval holds the median and narrows with more samples", "[serve][overhead]") {
   auto samples = [](int n) {  // a deterministic zig-zag around 0.03 with a spread of +-0.10
@@ -33,10 +24,10 @@ TEST_CASE("the median's bootstrap interval holds the median and narrows with mor
   const auto few = samples(21), many = samples(210);
   const Interval a = median_interval(few, 0.95, 5, 500, 7);
   const Interval b = median_interval(many, 0.95, 5, 500, 7);
-  CHECK(a.low <= quantile(few, 0.5));
-  CHECK(a.high >= quantile(few, 0.5));
-  CHECK(b.low <= quantile(many, 0.5));
-  CHECK(b.high >= quantile(many, 0.5));
+  CHECK(a.low <= stats::quantile(few, 0.5));
+  CHECK(a.high >= stats::quantile(few, 0.5));
+  CHECK(b.low <= stats::quantile(many, 0.5));
+  CHECK(b.high >= stats::quantile(many, 0.5));
   CHECK(b.high - b.low < a.high - a.low);
   // The same seed gives the same interval; a constant sample gives a point.
   const Interval again = median_interval(few, 0.95, 5, 500, 7);
