@@ -117,6 +117,8 @@ Result<Endpoint> ContainerTarget::deploy(const DeployContext& ctx) {
   ready_at_ = SteadyClock::now();
   lifecycle_.deploy_to_ready = ready_at_ - t0;
   if (auto u = read_cgroup_usage_of(pid_, env_.cgroups)) lifecycle_.idle_rss_bytes = u->rss_bytes;
+  if (auto model = served_model_description("http://127.0.0.1:" + std::to_string(*port)))
+    info_.details["served_model"] = *model;
   Endpoint ep;
   ep.base_url = "http://127.0.0.1:" + std::to_string(*port);
   return ep;
@@ -154,7 +156,8 @@ Status ContainerTarget::start(const DeployContext& ctx, const std::string& image
     pid_ = static_cast<pid_t>(std::stol(fields[0]));
   }
   info_.details["runtime"] = ctr_.runtime;
-  if (auto v = run_argv(runtime_version_argv(ctr_.runtime)); v && v->exit_code == 0) info_.details["runtime_version"] = last_line(v->output);
+  if (auto v = run_argv(runtime_version_argv(ctr_.runtime)); v && v->exit_code == 0)
+    info_.details["runtime_version"] = last_line(v->output);
   info_.details["container"] = name_;
   info_.details["image"] = image;
   info_.details["image_id"] = fields[2];

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 namespace deploybench::target {
@@ -70,6 +71,16 @@ Status wait_until_ready(const HttpGet& request, TimePoint deadline, const std::f
   }
   return make_error(ErrorCode::Timeout, "not ready: GET " + request.url + " (last: " + last + ")",
                     "raise ready_timeout, or check the target's log");
+}
+
+std::optional<std::string> served_model_description(const std::string& base_url) {
+  auto reply = http_get({base_url + "/v1/models", std::chrono::seconds{5}, {}, true, {}});
+  if (!reply || reply->status != 200) return std::nullopt;
+  const auto j = nlohmann::json::parse(reply->body, nullptr, false);
+  if (j.is_discarded() || !j.contains("data") || !j["data"].is_array() || j["data"].empty()) return std::nullopt;
+  const auto& card = j["data"][0];
+  if (!card.is_object() || !card.contains("description") || !card["description"].is_string()) return std::nullopt;
+  return card["description"].get<std::string>();
 }
 
 std::optional<double> prometheus_value(std::string_view text, std::string_view metric) {

@@ -36,6 +36,11 @@ Result<HttpReply> http_get(const HttpGet& request);
 /// before the guest listens) does not stall the probe.
 Status wait_until_ready(const HttpGet& request, TimePoint deadline, const std::function<Status()>& still_alive);
 
+/// What a deployed refbot says it runs: data[0].description of GET <base_url>/v1/models (e.g.
+/// "tiny int8 (15.2M params, synthetic, avx2 kernels, 1 threads)"), so results show which
+/// kernels a VM's CPU model gave it. nullopt when the server does not answer or has none.
+std::optional<std::string> served_model_description(const std::string& base_url);
+
 /// Value of an unlabelled sample in Prometheus text exposition format, e.g.
 /// "refbot_process_cpu_seconds_total 1.25" -> 1.25; nullopt when absent.
 std::optional<double> prometheus_value(std::string_view text, std::string_view metric);

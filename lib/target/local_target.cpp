@@ -38,6 +38,8 @@ Result<Endpoint> LocalTarget::deploy(const DeployContext& ctx) {
   lifecycle_.deploy_to_ready = ready_at_ - t0;
   if (auto u = read_tree_usage(pid_)) lifecycle_.idle_rss_bytes = u->rss_bytes;
   info_.details["port"] = std::to_string(*port);
+  if (auto model = served_model_description("http://127.0.0.1:" + std::to_string(*port)))
+    info_.details["served_model"] = *model;
   Endpoint ep;
   ep.base_url = "http://127.0.0.1:" + std::to_string(*port);
   return ep;

@@ -23,9 +23,9 @@ struct TargetInfo {
 
 /// One sample of the deployed system's resource use.
 struct ResourceSample {
-  Nanos at{0};                 // since deploy() returned
-  double cpu_seconds = 0;      // cumulative CPU time of the target (user + system)
-  std::uint64_t rss_bytes = 0; // resident memory
+  Nanos at{0};                  // since deploy() returned
+  double cpu_seconds = 0;       // cumulative CPU time of the target (user + system)
+  std::uint64_t rss_bytes = 0;  // resident memory
   // vm only: refbot's own view from inside the guest (its /metrics); cpu_seconds and rss_bytes
   // above are the host-side qemu process, i.e. what the host pays for the VM.
   std::optional<double> guest_cpu_seconds;
@@ -34,14 +34,14 @@ struct ResourceSample {
 
 /// Lifecycle timings of one deployment.
 struct LifecycleMetrics {
-  Nanos build{0};           // image / initramfs build (0 when cached)
-  bool build_cached = false; // an existing image / initramfs was reused
-  Nanos deploy_to_ready{0}; // start until the readiness probe passed
+  Nanos build{0};             // image / initramfs build (0 when cached)
+  bool build_cached = false;  // an existing image / initramfs was reused
+  Nanos deploy_to_ready{0};   // start until the readiness probe passed
   std::uint64_t idle_rss_bytes = 0;
 };
 
 struct DeployContext {
-  std::string run_id;          // labels and names carry it, so cleanup can find strays
+  std::string run_id;              // labels and names carry it, so cleanup can find strays
   std::filesystem::path work_dir;  // per-deployment scratch (logs, pidfiles, sockets)
 };
 

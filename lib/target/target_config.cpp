@@ -4,6 +4,7 @@
 #include <array>
 
 #include "target/cpuset.h"
+#include "target/vm_cpu.h"
 
 namespace deploybench::target {
 namespace {
@@ -70,12 +71,17 @@ void check_kind(const Checker& c, const ContainerConfig& k, const TargetConfig&)
   check_limits(c, k.limits);
 }
 
+void check_cpu_model(const Checker& c, const VmConfig& v) {
+  if (auto problem = cpu_model_problem(v)) c.fail("cpu", problem->message, problem->hint);
+}
+
 void check_kind(const Checker& c, const VmConfig& v, const TargetConfig& t) {
   if (v.vcpus < 1 || v.vcpus > 64) c.fail("vcpus", "must be in 1..64, got " + std::to_string(v.vcpus));
   if (v.memory_bytes < (64ull << 20)) c.fail("memory", "must be at least 64m, got " + format_bytes(v.memory_bytes));
   if (!one_of(v.accel, {"auto", "kvm", "tcg"}))
     c.fail("accel", "unknown accel '" + v.accel + "'", "use auto, kvm or tcg");
   if (v.kvm_probe_timeout <= Nanos{0}) c.fail("kvm_probe_timeout", "must be positive");
+  check_cpu_model(c, v);
   if (!v.cpuset.empty()) {
     if (auto set = parse_cpuset(v.cpuset); !set) c.fail("cpuset", set.error().message, set.error().hint);
   }

@@ -15,9 +15,9 @@ namespace deploybench::target {
 
 /// The refbot model variant a target serves (ignored by remote targets and custom commands).
 struct ModelSpec {
-  std::string preset = "tiny";           // tiny | small | base
-  std::filesystem::path checkpoint;      // llama2.c checkpoint instead of a preset (optional)
-  std::string precision = "int8";        // fp32 | int8
+  std::string preset = "tiny";       // tiny | small | base
+  std::filesystem::path checkpoint;  // llama2.c checkpoint instead of a preset (optional)
+  std::string precision = "int8";    // fp32 | int8
   int threads = 1;
   int max_batch = 8;
 };
@@ -45,9 +45,9 @@ struct ContainerConfig {
   std::string runtime = "podman";  // podman | docker
   std::string image;               // empty = the bundled refbot image, built on demand
   ResourceLimits limits;
-  bool host_network = false;       // --network host instead of -p 127.0.0.1:P:8080
-  std::vector<std::string> args;   // a user image's arguments ("{port}" = the port it listens on)
-  int port = 8080;                 // the port the server listens on inside the container
+  bool host_network = false;      // --network host instead of -p 127.0.0.1:P:8080
+  std::vector<std::string> args;  // a user image's arguments ("{port}" = the port it listens on)
+  int port = 8080;                // the port the server listens on inside the container
   std::string health_path = "/health";
   /// podman run --timeout: the container is killed after this even if the harness was SIGKILLed.
   Nanos watchdog{std::chrono::hours{6}};
@@ -57,10 +57,13 @@ struct VmConfig {
   int vcpus = 1;
   std::uint64_t memory_bytes = 256ull << 20;
   std::string accel = "auto";  // auto | kvm | tcg
+  /// qemu -cpu model; empty = "host" under KVM and "max" under TCG (every feature TCG emulates:
+  /// AVX2, FMA, F16C on qemu 7.2, so refbot runs the vector kernels a real VM would).
+  std::string cpu;
   Nanos kvm_probe_timeout{std::chrono::seconds{10}};
-  std::filesystem::path kernel;   // empty = /var/lib/deploybench-vm/vmlinux
-  std::filesystem::path initrd;   // empty = built by scripts/build-vm.sh
-  std::string cpuset;             // host CPUs for qemu's threads; empty = placement default
+  std::filesystem::path kernel;  // empty = /var/lib/deploybench-vm/vmlinux
+  std::filesystem::path initrd;  // empty = built by scripts/build-vm.sh
+  std::string cpuset;            // host CPUs for qemu's threads; empty = placement default
 };
 
 struct RemoteConfig {
@@ -76,7 +79,7 @@ struct RemoteConfig {
 using KindConfig = std::variant<LocalConfig, ContainerConfig, VmConfig, RemoteConfig>;
 
 struct TargetConfig {
-  std::string name;        // the scenario's name for it, e.g. "local", "vm"
+  std::string name;  // the scenario's name for it, e.g. "local", "vm"
   KindConfig kind = LocalConfig{};
   ModelSpec model;
   std::optional<NetworkEmulation> network;

@@ -31,6 +31,11 @@ bool kvm_device_usable() {
   return true;
 }
 
+std::string qemu_cpu_model(const VmConfig& vm, const std::string& accel) {
+  if (!vm.cpu.empty()) return vm.cpu;
+  return accel == "kvm" ? "host" : "max";
+}
+
 std::vector<std::string> qemu_argv(const TargetConfig& config, const QemuLaunch& l) {
   const auto& vm = std::get<VmConfig>(config.kind);
   const auto& m = config.model;
@@ -41,7 +46,7 @@ std::vector<std::string> qemu_argv(const TargetConfig& config, const QemuLaunch&
           "-M",
           "pc",
           "-cpu",
-          kvm ? "host" : "qemu64",
+          qemu_cpu_model(vm, l.accel),
           "-smp",
           std::to_string(vm.vcpus),
           "-m",
@@ -132,6 +137,7 @@ Result<Endpoint> VmTarget::deploy(const DeployContext& ctx) {
   ready_at_ = SteadyClock::now();
   lifecycle_.deploy_to_ready = ready_at_ - t0;
   if (auto u = read_process_usage(pid_)) lifecycle_.idle_rss_bytes = u->rss_bytes;
+  if (auto model = served_model_description(base_url_)) info_.details["served_model"] = *model;
   if (auto s = sample_resources(); s && s->guest_rss_bytes) {
     info_.details["guest_idle_rss"] = format_bytes(*s->guest_rss_bytes);
   }
@@ -165,6 +171,7 @@ Status VmTarget::boot(const DeployContext& ctx, const std::string& accel, TimePo
   if (auto s = save_state(env_.state_dir, record_); !s) return s;
 
   info_.details["accel"] = accel;
+  info_.details["cpu"] = qemu_cpu_model(vm_, accel);
   info_.details["command"] = join(argv, " ");
   info_.details["kernel"] = kernel_.string();
   if (auto kv = read_file(env_.vm_dir / "kernel-version", 256)) info_.details["kernel_version"] = first_line(*kv);

@@ -23,6 +23,9 @@ struct QemuLaunch {
   std::string name;   // -name, shown in ps and thread names
 };
 
+/// The -cpu model for a boot with `accel`: the configured one, else "host" (KVM) or "max" (TCG).
+std::string qemu_cpu_model(const VmConfig& vm, const std::string& accel);
+
 /// The full qemu argv (pure, for tests).
 std::vector<std::string> qemu_argv(const TargetConfig& config, const QemuLaunch& launch);
 

@@ -1,6 +1,6 @@
 // Matrix expansion: defaults, the pinned cell order, repetitions, exclude rules and sweeps.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <set>
 
 #include "test_util.h"
@@ -176,8 +176,7 @@ loads:
   CHECK_FALSE(plan.cells[0].sweep.has_value());
 }
 
-TEST_CASE("an automatic capacity sweep bounds the rate first and fills its rates at run time",
-          "[scenario][expand]") {
+TEST_CASE("an automatic capacity sweep bounds the rate first and fills its rates at run time", "[scenario][expand]") {
   const RunPlan plan = plan_of(R"(name: auto
 slo: ["p95(ttft) < 500ms"]
 loads:
@@ -208,12 +207,12 @@ loads:
   set_sweep_rate(c, 7.5);
   CHECK(std::get<loadgen::OpenLoop>(c.load.pattern).rate_per_s == 7.5);
   CHECK(c.axes.at("rate") == "auto");
-  const auto rate = std::find_if(c.settings.begin(), c.settings.end(), [](const auto& kv) { return kv.first == "load.rate"; });
+  const auto rate =
+      std::find_if(c.settings.begin(), c.settings.end(), [](const auto& kv) { return kv.first == "load.rate"; });
   REQUIRE(rate != c.settings.end());
   CHECK(rate->second == "7.5/s");
-  CHECK(std::find_if(plan.cells[3].settings.begin(), plan.cells[3].settings.end(), [](const auto& kv) {
-          return kv.second.rfind("auto", 0) == 0;
-        }) != plan.cells[3].settings.end());
+  CHECK(std::find_if(plan.cells[3].settings.begin(), plan.cells[3].settings.end(),
+                     [](const auto& kv) { return kv.second.rfind("auto", 0) == 0; }) != plan.cells[3].settings.end());
   // A bound step is not an AutoRate step: set_sweep_rate leaves it alone.
   Cell bound = plan.cells[0];
   set_sweep_rate(bound, 3.0);
@@ -231,7 +230,7 @@ targets:
     health_path: /ready
     watchdog: 2h
     host_network: true
-  vm: {kind: vm, vcpus: 2, memory: 1g, cpuset: "0-1", accel: tcg}
+  vm: {kind: vm, vcpus: 2, memory: 1g, cpuset: "0-1", accel: tcg, cpu: qemu64}
   app: {kind: local, command: [my-server, --port, "{port}"], health_path: /healthz}
 loads:
   open: {open: {rate: 4/s, connections: 8, arrival: constant}}
@@ -249,6 +248,7 @@ loads:
   CHECK(vm.memory_bytes == 1ull << 30);
   CHECK(vm.cpuset == "0-1");
   CHECK(vm.accel == "tcg");
+  CHECK(vm.cpu == "qemu64");
   const auto& app = std::get<target::LocalConfig>(plan.cells[2].target.kind);
   CHECK(app.command == std::vector<std::string>{"my-server", "--port", "{port}"});
   CHECK(app.health_path == "/healthz");

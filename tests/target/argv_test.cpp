@@ -50,7 +50,7 @@ TEST_CASE("container CLI differences: docker has no image exists, no rm -t, and 
   CHECK(joined(container_remove_argv("docker", "c", 3)) == "docker rm -f c");
   CHECK(joined(runtime_version_argv("podman")) == "podman --version");
   CHECK_THAT(joined(runtime_version_argv("docker")), Catch::Contains("{{.Server.Version}}"));
-  CHECK(says_no_such_container("Error: No such container: c"));                          // docker
+  CHECK(says_no_such_container("Error: No such container: c"));                                         // docker
   CHECK(says_no_such_container("Error: no container with name or ID \"c\" found: no such container"));  // podman
   CHECK_FALSE(says_no_such_container("Error response from daemon: removal of container c is already in progress"));
 }
@@ -63,13 +63,16 @@ TEST_CASE("qemu argv: TCG, PVH kernel, slirp forward on loopback, model on the k
   config.model.preset = "small";
   const QemuLaunch launch{"tcg", "/k/vmlinux", "/k/init.gz", "/w/serial.log", "/s/q.qmp", 40001, "deploybench-x"};
   const auto argv = joined(qemu_argv(config, launch));
-  CHECK_THAT(argv, Catch::StartsWith("qemu-system-x86_64 -accel tcg,thread=multi -M pc -cpu qemu64 -smp 2 -m 512 "));
+  CHECK_THAT(argv, Catch::StartsWith("qemu-system-x86_64 -accel tcg,thread=multi -M pc -cpu max -smp 2 -m 512 "));
   CHECK_THAT(argv, Catch::Contains("-kernel /k/vmlinux -initrd /k/init.gz"));
   CHECK_THAT(argv, Catch::Contains("dbpreset=small dbprecision=int8 dbthreads=1 dbbatch=8"));
   CHECK_THAT(argv, Catch::Contains("hostfwd=tcp:127.0.0.1:40001-:8080"));
   CHECK_THAT(argv, Catch::Contains("-qmp unix:/s/q.qmp,server=on,wait=off"));
   const QemuLaunch kvm{"kvm", "/k/vmlinux", "/k/init.gz", "/w/serial.log", "/s/q.qmp", 40001, "deploybench-x"};
   CHECK_THAT(joined(qemu_argv(config, kvm)), Catch::StartsWith("qemu-system-x86_64 -accel kvm -M pc -cpu host "));
+  std::get<VmConfig>(config.kind).cpu = "qemu64";  // chosen by the user: used under either accelerator
+  CHECK_THAT(joined(qemu_argv(config, launch)), Catch::Contains(" -cpu qemu64 -smp 2 "));
+  CHECK_THAT(joined(qemu_argv(config, kvm)), Catch::Contains(" -cpu qemu64 -smp 2 "));
 }
 
 TEST_CASE("local argv: refbot on loopback, or the user's command with {port}", "[target][local]") {

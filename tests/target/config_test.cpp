@@ -80,6 +80,18 @@ TEST_CASE("container, vm and remote specific checks", "[target][config]") {
   CHECK(has_path(d, "targets.v.memory"));
   CHECK(has_path(d, "targets.v.accel"));
   CHECK(has_path(d, "targets.v.model.checkpoint"));
+  CHECK_FALSE(has_path(d, "targets.v.cpu"));
+
+  VmConfig cpu;
+  cpu.cpu = "max; rm -rf /";
+  CHECK(has_path(TargetConfig{"v", cpu, {}, {}, std::chrono::seconds{5}}.validate(), "targets.v.cpu"));
+  cpu.cpu = "host";  // needs KVM; accel auto may fall back to TCG
+  CHECK(has_path(TargetConfig{"v", cpu, {}, {}, std::chrono::seconds{5}}.validate(), "targets.v.cpu"));
+  cpu.accel = "kvm";
+  CHECK(TargetConfig{"v", cpu, {}, {}, std::chrono::seconds{5}}.validate().empty());
+  cpu.accel = "tcg";
+  cpu.cpu = "Skylake-Server,+avx512f,-hle";
+  CHECK(TargetConfig{"v", cpu, {}, {}, std::chrono::seconds{5}}.validate().empty());
 
   TargetConfig r{"r", RemoteConfig{"ftp://x", "", "sk-live-123!", true, {}, {}}, {}, {}, std::chrono::seconds{5}};
   d = r.validate();

@@ -88,6 +88,7 @@ void check_container_lifecycle(const std::string& runtime) {
   CHECK(info.details.count("image_id") == 1);
   CHECK(info.details.at("runtime") == runtime);
   CHECK_FALSE(info.details.at("runtime_version").empty());
+  CHECK_THAT(info.details.at("served_model"), Catch::StartsWith("tiny int8 (") && Catch::Contains(" kernels, "));
   const std::string host_ip_key = runtime == "docker" ? "HostIp" : "HostIP";  // as each spells it
   const auto inspected = runtime_cli(
       t.env, runtime,
@@ -128,16 +129,20 @@ void check_orphan_cleanup(const std::string& runtime) {
     auto target = make_target(bundled_container("orphan", runtime), env);
     const char ok = target.ok() && (*target)->deploy({run_id, {}}).ok() ? 1 : 0;
     (void)!write(pipe_fds[1], &ok, 1);
-    pause();
-    _exit(0);
+    if (ok == 1) pause();
+    _exit(ok == 1 ? 0 : 1);
   }
   close(pipe_fds[1]);
   char ok = 0;
-  REQUIRE(read(pipe_fds[0], &ok, 1) == 1);
+  const auto got = read(pipe_fds[0], &ok, 1);
   close(pipe_fds[0]);
-  REQUIRE(ok == 1);
+  // Killed before any REQUIRE can end the test: a child left in pause() would hold the test's
+  // stdout open and hang whatever reads it.
   kill(harness, SIGKILL);
   waitpid(harness, nullptr, 0);
+  REQUIRE(got == 1);
+  INFO("the forked harness could not deploy (is the " << runtime << " daemon running? scripts/setup.sh starts it)");
+  REQUIRE(ok == 1);
   // podman's conmon is double-forked and dockerd owns docker's: the container outlives its
   // harness until cleanup (or podman's watchdog).
   CHECK_FALSE(containers_of_run(t.env, runtime, run_id).empty());

@@ -44,6 +44,7 @@ TEST_CASE("local target runs the user's own command, samples it and tears it dow
   CHECK(info.kind == "local");
   CHECK(info.details.at("binary_sha256").size() == 64);
   CHECK(info.details.count("placement") == 1);
+  CHECK(info.details.count("served_model") == 0);
   const auto life = (*target)->lifecycle();
   CHECK(life.deploy_to_ready > Nanos{0});
   CHECK(life.idle_rss_bytes > 0);
@@ -192,6 +193,9 @@ TEST_CASE("local target serves the bundled refbot on loopback, pinned by the pla
   const auto info = (*target)->describe();
   CHECK(info.details.at("binary") == t.env.refbot.string());
   CHECK_THAT(info.details.at("command"), Catch::Contains("serve --host 127.0.0.1 --port"));
+  // What refbot says it runs, from its /v1/models (the user's stub server above has none).
+  CHECK_THAT(info.details.at("served_model"),
+             Catch::StartsWith("tiny int8 (") && Catch::Contains(" kernels, 1 threads)"));
   if (t.env.cpus.size() >= 2 && t.env.cpus.size() <= kPinApartMaxCpus) {
     CHECK(info.details.at("cpuset") != "all");
     cpu_set_t mask;

@@ -39,12 +39,13 @@ TEST_CASE("remote target behind a 40 ms delay proxy: key from the environment, n
 
   const std::string secret = "sk-test-never-written";
   setenv("DEPLOYBENCH_TEST_API_KEY", secret.c_str(), 1);
-  TargetConfig config{"cloud",
-                      RemoteConfig{server_ep->base_url, "refbot", "DEPLOYBENCH_TEST_API_KEY", false, {},
-                                   "/etc/ssl/certs/ca-certificates.crt"},
-                      {},
-                      NetworkEmulation{std::chrono::milliseconds{40}, Nanos{0}},
-                      std::chrono::seconds{10}};
+  TargetConfig config{
+      "cloud",
+      RemoteConfig{
+          server_ep->base_url, "refbot", "DEPLOYBENCH_TEST_API_KEY", false, {}, "/etc/ssl/certs/ca-certificates.crt"},
+      {},
+      NetworkEmulation{std::chrono::milliseconds{40}, Nanos{0}},
+      std::chrono::seconds{10}};
   auto remote = make_target(config, t.env);
   REQUIRE(remote.ok());
   CHECK((*remote)->kind() == "remote");

@@ -7,6 +7,7 @@
 
 #include "core/text.h"
 #include "scenario/detail/parse.h"
+#include "target/vm_cpu.h"
 
 namespace deploybench::scenario::detail {
 namespace {
@@ -19,7 +20,7 @@ const std::map<std::string, std::vector<std::string>> kKindFields = {
     {"local", {"command", "health_path", "cpus", "memory", "cpuset"}},
     {"container",
      {"runtime", "image", "args", "port", "health_path", "cpus", "memory", "cpuset", "host_network", "watchdog"}},
-    {"vm", {"vcpus", "memory", "cpuset", "accel", "kernel", "initrd", "kvm_probe_timeout"}},
+    {"vm", {"vcpus", "memory", "cpuset", "accel", "cpu", "kernel", "initrd", "kvm_probe_timeout"}},
     {"remote", {"base_url", "model", "api_key_env", "verify_tls", "ca_file", "headers"}},
 };
 
@@ -125,6 +126,10 @@ target::VmConfig read_vm(ParseContext& ctx, const MapView& v) {
   if (auto* f = v.get("memory")) c.memory_bytes = read_bytes(r, *f, 64ull << 20, 64ull << 30).value_or(c.memory_bytes);
   if (auto* f = v.get("cpuset")) c.cpuset = read_cpuset(r, *f);
   if (auto* f = v.get("accel")) c.accel = read_choice(r, *f, {"auto", "kvm", "tcg"}).value_or(c.accel);
+  if (auto* f = v.get("cpu")) {
+    c.cpu = read_string(r, *f).value_or("");
+    if (auto problem = target::cpu_model_problem(c)) r.error(f->where, problem->message, problem->hint);
+  }
   if (auto* f = v.get("kernel")) c.kernel = read_path(ctx, *f, true).value_or("");
   if (auto* f = v.get("initrd")) c.initrd = read_path(ctx, *f, true).value_or("");
   if (auto* f = v.get("kvm_probe_timeout")) {

@@ -54,6 +54,7 @@ void add_kind(Settings& s, const target::KindConfig& kind) {
     s.emplace_back("target.memory", compact_bytes(v->memory_bytes));
     if (!v->cpuset.empty()) s.emplace_back("target.cpuset", v->cpuset);
     s.emplace_back("target.accel", v->accel);
+    if (!v->cpu.empty()) s.emplace_back("target.cpu", v->cpu);  // the default is in the target's details
     if (!v->kernel.empty()) s.emplace_back("target.kernel", v->kernel.string());
     if (!v->initrd.empty()) s.emplace_back("target.initrd", v->initrd.string());
   } else if (auto* r = std::get_if<target::RemoteConfig>(&kind)) {
@@ -112,7 +113,8 @@ void add_load(Settings& s, const Cell& cell) {
     static constexpr std::array<const char*, 3> kArrival = {"constant", "poisson", "gamma"};
     s.emplace_back("load.pattern", cell.sweep ? "sweep" : "open");
     const bool auto_rate = cell.sweep && cell.sweep->role == SweepRole::AutoRate;
-    s.emplace_back("load.rate", auto_rate ? std::string("auto (from the measured bounds)") : fmt::format("{:.4g}/s", o.rate_per_s));
+    s.emplace_back("load.rate",
+                   auto_rate ? std::string("auto (from the measured bounds)") : fmt::format("{:.4g}/s", o.rate_per_s));
     s.emplace_back("load.arrival", kArrival[static_cast<std::size_t>(o.arrival)]);
     if (o.arrival == loadgen::Arrival::Gamma) s.emplace_back("load.burstiness", fmt::format("{:g}", o.burstiness));
     s.emplace_back("load.max_in_flight", std::to_string(o.max_in_flight));
