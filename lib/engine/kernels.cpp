@@ -144,15 +144,18 @@ VectorOps composed_ops() {
           detail::mix_by_axpy<Axpy>,
           detail::to_half_by_conversion,
           detail::scores_half_by_dot<Dot>,
-          detail::mix_half_by_axpy<Axpy>};
+          detail::mix_half_by_axpy<Axpy>,
+          detail::attend_by_heads<float, detail::scores_by_dot<Dot>, detail::mix_by_axpy<Axpy>>,
+          detail::attend_by_heads<std::uint16_t, detail::scores_half_by_dot<Dot>, detail::mix_half_by_axpy<Axpy>>};
 }
 }  // namespace
 
 VectorOps vector_ops(Isa isa) {
   switch (isa) {
     case Isa::Avx512Vnni:
-      return {detail::dot_avx512,     detail::axpy_avx512,        detail::scores_avx512,  detail::mix_avx512,
-              detail::to_half_avx512, detail::scores_half_avx512, detail::mix_half_avx512};
+      return {detail::dot_avx512,      detail::axpy_avx512,    detail::scores_avx512,
+              detail::mix_avx512,      detail::to_half_avx512, detail::scores_half_avx512,
+              detail::mix_half_avx512, detail::attend_avx512,  detail::attend_half_avx512};
     case Isa::Avx2:
       return composed_ops<detail::dot_avx2, detail::axpy_avx2>();
     default:

@@ -50,6 +50,22 @@ void matmul_swiglu(ThreadPool& pool, Isa isa, const PackedInt8Matrix& w1, const 
 void matmul_rows(Isa isa, const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1);
 void matmul_rows(Isa isa, const PackedInt8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1);
 
+/// One sequence's attention for query heads [head_begin, head_end) over its cached positions
+/// 0..count-1. The cache holds one row per position, `stride` elements apart, with every kv
+/// head's n elements side by side (kv head j at row + j * n); query head h reads kv head
+/// h / group.
+struct AttentionSpan {
+  const float* q = nullptr;  // the sequence's queries: head h at q + h * n
+  float* out = nullptr;      // its attention output: head h at out + h * n
+  float* att = nullptr;      // scratch, (head_end - head_begin) x count floats: the softmax weights
+  int head_begin = 0, head_end = 0;
+  int group = 1;  // query heads per kv head
+  int n = 0;      // head size
+  int count = 0;  // cached positions attended to
+  std::size_t stride = 0;
+  float scale = 1.0f;  // scores = q . k * scale
+};
+
 /// Float vector helpers for attention over head-sized rows of the KV cache.
 struct VectorOps {
   float (*dot)(const float* a, const float* b, int n);
@@ -66,6 +82,10 @@ struct VectorOps {
   void (*scores_half)(const float* q, const std::uint16_t* k, std::size_t stride, int count, int n, float scale,
                       float* out);
   void (*mix_half)(const float* a, const std::uint16_t* v, std::size_t stride, int count, int n, float* out);
+  /// Softmax attention of one sequence (AttentionSpan) over keys k and values v (each pointing at
+  /// row 0, kv head 0): fp32 and half caches.
+  void (*attend)(const AttentionSpan& s, const float* k, const float* v);
+  void (*attend_half)(const AttentionSpan& s, const std::uint16_t* k, const std::uint16_t* v);
 };
 VectorOps vector_ops(Isa isa);
 

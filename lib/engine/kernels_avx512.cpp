@@ -35,18 +35,6 @@ struct Kernels {
     for (int j = 0; j < NB; ++j) res[j] = _mm512_reduce_add_ps(_mm512_add_ps(a0[j], a1[j]));
   }
 
-  // Four accumulators reduced at once, each by one tree: lanes i + (i + 8), then
-  // i + (i + 4), i + (i + 2), 0 + 1. Returns the four sums in lanes 0-3.
-  static DB_AVX512 inline __m128 reduce4(__m512 a, __m512 b, __m512 c, __m512 d) {
-    const __m512 ab = _mm512_add_ps(_mm512_shuffle_f32x4(a, b, 0x44), _mm512_shuffle_f32x4(a, b, 0xEE));
-    const __m512 cd = _mm512_add_ps(_mm512_shuffle_f32x4(c, d, 0x44), _mm512_shuffle_f32x4(c, d, 0xEE));
-    const __m512 v4 = _mm512_add_ps(_mm512_shuffle_f32x4(ab, cd, 0x88), _mm512_shuffle_f32x4(ab, cd, 0xDD));
-    const __m512 v2 = _mm512_add_ps(v4, _mm512_permute_ps(v4, 0x4E));
-    const __m512 v1 = _mm512_add_ps(v2, _mm512_permute_ps(v2, 0xB1));
-    return _mm512_castps512_ps128(
-        _mm512_permutexvar_ps(_mm512_setr_epi32(0, 4, 8, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), v1));
-  }
-
   // A thread's rows are one contiguous run of blocks, read in address order, so one line is
   // prefetched per line consumed, this far ahead. With 4 or more inputs the loop is busy with
   // dpbusd and the stream falls behind unless it is fetched further ahead into L2 (T1): a base
@@ -145,98 +133,6 @@ DB_AVX512 void axpy_avx512(float a, const float* x, float* y, int n) {
     const __mmask16 m = static_cast<__mmask16>((1u << (n - i)) - 1);
     _mm512_mask_storeu_ps(y + i, m,
                           _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(m, x + i), _mm512_maskz_loadu_ps(m, y + i)));
-  }
-}
-
-// A head's keys (values) of one sequence are a stream of a few KiB to a few hundred, too short for
-// the hardware prefetcher to reach full speed: fetch the line of the key this far ahead into L2
-// (attention over 8 sequences at position ~96: ~2.2 ms instead of ~2.5 per step, with the next
-// head's first keys prefetched by the caller; transformer.cpp).
-constexpr int kKeysAhead = 16;
-
-namespace {
-// Up to 16 cached elements from p (lanes past the mask zero), as floats: fp32 or IEEE half.
-DB_AVX512 inline __m512 load16(__mmask16 m, const float* p) { return _mm512_maskz_loadu_ps(m, p); }
-DB_AVX512 inline __m512 load16(__mmask16 m, const std::uint16_t* p) {
-  return _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, p));
-}
-DB_AVX512 inline __mmask16 lanes(int left) {
-  return static_cast<__mmask16>(left >= 16 ? 0xFFFF : left <= 0 ? 0 : (1u << left) - 1);
-}
-// One prefetch per 64-byte line of a row whose elements [i, i + 16) are being read.
-template <typename T>
-DB_AVX512 inline void prefetch_line(const T* p, int i) {
-  if (sizeof(T) * 16 >= 64 || i % (64 / sizeof(T)) == 0) _mm_prefetch(reinterpret_cast<const char*>(p), _MM_HINT_T1);
-}
-
-template <typename T>
-DB_AVX512 float dot_row(const float* q, const T* k, int n) {
-  __m512 acc = _mm512_setzero_ps();
-  for (int i = 0; i < n; i += 16) acc = _mm512_fmadd_ps(load16(lanes(n - i), q + i), load16(lanes(n - i), k + i), acc);
-  return _mm512_reduce_add_ps(acc);
-}
-
-// Four keys at a time, each with its own accumulator, reduced together (one tree for four
-// scores instead of one horizontal sum per key).
-template <typename T>
-DB_AVX512 void scores_of(const float* q, const T* k, std::size_t stride, int count, int n, float scale, float* out) {
-  const __m128 sv = _mm_set1_ps(scale);
-  int t = 0;
-  for (; t + 4 <= count; t += 4) {
-    const T* k0 = k + t * stride;
-    __m512 a[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
-    for (int i = 0; i < n; i += 16) {
-      const __mmask16 m = lanes(n - i);
-      for (int j = 0; j < 4; ++j) prefetch_line(k0 + (kKeysAhead + j) * stride + i, i);
-      const __m512 qv = load16(m, q + i);
-      for (int j = 0; j < 4; ++j) a[j] = _mm512_fmadd_ps(qv, load16(m, k0 + j * stride + i), a[j]);
-    }
-    _mm_storeu_ps(out + t, _mm_mul_ps(Kernels::reduce4(a[0], a[1], a[2], a[3]), sv));
-  }
-  for (; t < count; ++t) out[t] = dot_row(q, k + t * stride, n) * scale;
-}
-
-// The output stays in registers across all keys, 64 floats (4 vectors) at a time.
-template <typename T>
-DB_AVX512 void mix_of(const float* a, const T* v, std::size_t stride, int count, int n, float* out) {
-  for (int i0 = 0; i0 < n; i0 += 64) {
-    __mmask16 m[4];
-    __m512 acc[4];
-    for (int j = 0; j < 4; ++j) {
-      m[j] = lanes(n - i0 - 16 * j);
-      acc[j] = _mm512_setzero_ps();
-    }
-    for (int t = 0; t < count; ++t) {
-      const __m512 av = _mm512_set1_ps(a[t]);
-      const T* vt = v + t * stride + i0;
-      for (int j = 0; j < 4 && 16 * j < n - i0; ++j) prefetch_line(vt + kKeysAhead * stride + 16 * j, 16 * j);
-      for (int j = 0; j < 4; ++j) acc[j] = _mm512_fmadd_ps(av, load16(m[j], vt + 16 * j), acc[j]);
-    }
-    for (int j = 0; j < 4; ++j) _mm512_mask_storeu_ps(out + i0 + 16 * j, m[j], acc[j]);
-  }
-}
-}  // namespace
-
-void scores_avx512(const float* q, const float* k, std::size_t stride, int count, int n, float scale, float* out) {
-  scores_of(q, k, stride, count, n, scale, out);
-}
-void mix_avx512(const float* a, const float* v, std::size_t stride, int count, int n, float* out) {
-  mix_of(a, v, stride, count, n, out);
-}
-void scores_half_avx512(const float* q, const std::uint16_t* k, std::size_t stride, int count, int n, float scale,
-                        float* out) {
-  scores_of(q, k, stride, count, n, scale, out);
-}
-void mix_half_avx512(const float* a, const std::uint16_t* v, std::size_t stride, int count, int n, float* out) {
-  mix_of(a, v, stride, count, n, out);
-}
-
-// vcvtps2ph with round-to-nearest-even (the bits float_to_half gives).
-DB_AVX512 void to_half_avx512(const float* x, std::uint16_t* out, int n) {
-  for (int i = 0; i < n; i += 16) {
-    const __mmask16 m = lanes(n - i);
-    _mm256_mask_storeu_epi16(
-        out + i, m, _mm512_cvtps_ph(_mm512_maskz_loadu_ps(m, x + i), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
   }
 }
 

@@ -1,10 +1,12 @@
 #pragma once
 // Per-ISA row kernels behind kernels.h (internal to lib/engine).
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
 
 #include "engine/half.h"
+#include "engine/kernels.h"
 #include "engine/matrix.h"
 
 namespace deploybench::engine::detail {
@@ -35,6 +37,32 @@ void to_half_avx512(const float* x, std::uint16_t* out, int n);
 void scores_half_avx512(const float* q, const std::uint16_t* k, std::size_t stride, int count, int n, float scale,
                         float* out);
 void mix_half_avx512(const float* a, const std::uint16_t* v, std::size_t stride, int count, int n, float* out);
+void attend_avx512(const AttentionSpan& s, const float* k, const float* v);
+void attend_half_avx512(const AttentionSpan& s, const std::uint16_t* k, const std::uint16_t* v);
+
+/// In place over n scores: x = e^(x - max) / sum.
+inline void softmax(float* x, int n) {
+  float max = x[0];
+  for (int i = 1; i < n; ++i) max = x[i] > max ? x[i] : max;
+  float sum = 0.0f;
+  for (int i = 0; i < n; ++i) {
+    x[i] = std::exp(x[i] - max);
+    sum += x[i];
+  }
+  for (int i = 0; i < n; ++i) x[i] /= sum;
+}
+
+/// VectorOps::attend of paths without their own: one head at a time, by the path's scores and mix.
+template <typename T, auto Scores, auto Mix>
+void attend_by_heads(const AttentionSpan& s, const T* k, const T* v) {
+  for (int h = s.head_begin; h < s.head_end; ++h) {
+    const std::size_t kv = static_cast<std::size_t>(h / s.group) * s.n;
+    float* att = s.att + static_cast<std::size_t>(h - s.head_begin) * s.count;
+    Scores(s.q + h * s.n, k + kv, s.stride, s.count, s.n, s.scale, att);
+    softmax(att, s.count);
+    Mix(att, v + kv, s.stride, s.count, s.n, s.out + h * s.n);
+  }
+}
 
 /// VectorOps::scores and ::mix composed from a path's dot and axpy (paths without their own).
 template <float (*Dot)(const float*, const float*, int)>

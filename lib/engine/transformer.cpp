@@ -24,16 +24,6 @@ void rmsnorm(float* out, const float* x, const float* weight, int n) {
   for (int i = 0; i < n; ++i) out[i] = weight[i] * (x[i] * inv);
 }
 
-void softmax(float* x, int n) {
-  const float max = *std::max_element(x, x + n);
-  float sum = 0.0f;
-  for (int i = 0; i < n; ++i) {
-    x[i] = std::exp(x[i] - max);
-    sum += x[i];
-  }
-  for (int i = 0; i < n; ++i) x[i] /= sum;
-}
-
 // Rotates consecutive pairs of each head-sized block of `v` (width n) by the
 // angles of `pos`.
 void rotate(float* v, int n, int head_size, const float* cos, const float* sin) {
@@ -91,7 +81,7 @@ Transformer<Matrix>::Transformer(Weights<Matrix> weights, const ModelOptions& op
   }
   // Huge pages when the whole cache fits easily in this machine's (or container's) memory:
   // batch-8 decode is ~17% faster than with base pages, but a slot's first token then faults in
-  // 2 MiB per layer and head block. Otherwise base pages, faulted in as positions are used, so a
+  // 2 MiB per layer. Otherwise base pages, faulted in as positions are used, so a
   // small VM is not filled by a few slots.
   const std::size_t cache = sizeof(Kv) * c.n_layers * max_sequences_ * c.seq_len * c.kv_dim();
   const bool huge = 2 * cache <= memory_limit_bytes() / 4;
@@ -123,28 +113,27 @@ std::size_t Transformer<Matrix>::kv_bytes_at(int pos) const {
 }
 
 template <typename Matrix>
-std::size_t Transformer<Matrix>::cache_offset(int layer, int slot, int kv_head) const {
+std::size_t Transformer<Matrix>::cache_offset(int layer, int slot) const {
   const Config& c = w_.config;
-  return ((static_cast<std::size_t>(layer) * max_sequences_ + slot) * c.n_kv_heads + kv_head) * c.seq_len *
-         c.head_size();
+  return (static_cast<std::size_t>(layer) * max_sequences_ + slot) * c.seq_len * c.kv_dim();
 }
 
 template <typename Matrix>
-auto Transformer<Matrix>::keys(int layer, int slot, int kv_head) const -> Kv* {
-  return static_cast<Kv*>(key_memory_.get()) + cache_offset(layer, slot, kv_head);
+auto Transformer<Matrix>::keys(int layer, int slot) const -> Kv* {
+  return static_cast<Kv*>(key_memory_.get()) + cache_offset(layer, slot);
 }
 
 template <typename Matrix>
-auto Transformer<Matrix>::values(int layer, int slot, int kv_head) const -> Kv* {
-  return static_cast<Kv*>(value_memory_.get()) + cache_offset(layer, slot, kv_head);
+auto Transformer<Matrix>::values(int layer, int slot) const -> Kv* {
+  return static_cast<Kv*>(value_memory_.get()) + cache_offset(layer, slot);
 }
 
 template <typename Matrix>
-void Transformer<Matrix>::store(const float* x, Kv* to) const {
+void Transformer<Matrix>::store(const float* x, Kv* to, int n) const {
   if constexpr (std::is_same_v<Kv, float>) {
-    std::memcpy(to, x, sizeof(float) * w_.config.head_size());
+    std::memcpy(to, x, sizeof(float) * n);
   } else {
-    vec_.to_half(x, to, w_.config.head_size());
+    vec_.to_half(x, to, n);
   }
 }
 
@@ -229,63 +218,85 @@ template <typename Matrix>
 void Transformer<Matrix>::attention_block(int l, std::span<const Step> rows) {
   const Config& c = w_.config;
   const LayerWeights<Computing>& L = w_.layers[l];
-  const int batch = static_cast<int>(rows.size()), dim = c.dim, kv_dim = c.kv_dim(), hs = c.head_size(), half = hs / 2;
+  const int batch = static_cast<int>(rows.size()), dim = c.dim;
   normalize(L.rms_att, 0, batch);
   run({{&L.wq, q_.data()}, {&L.wk, k_.data()}, {&L.wv, v_.data()}});
-  for (int b = 0; b < batch; ++b) {
-    const float* cos = rope_cos_.data() + static_cast<std::size_t>(rows[b].pos) * half;
-    const float* sin = rope_sin_.data() + static_cast<std::size_t>(rows[b].pos) * half;
-    rotate(q_.data() + b * dim, dim, c.head_size(), cos, sin);
-    rotate(k_.data() + b * kv_dim, kv_dim, c.head_size(), cos, sin);
-    for (int h = 0; h < c.n_kv_heads; ++h) {
-      const std::size_t at = static_cast<std::size_t>(rows[b].pos) * hs;
-      store(k_.data() + b * kv_dim + h * hs, keys(l, rows[b].slot, h) + at);
-      store(v_.data() + b * kv_dim + h * hs, values(l, rows[b].slot, h) + at);
-    }
+  // forward()'s rows are one sequence's prompt (prefill) or distinct sequences (decode). Decode
+  // tasks rotate and store their own heads' keys; prefill rows attend to each other's keys, so
+  // every row's keys are stored before any row attends.
+  const bool one_sequence = batch > 1 && rows[0].slot == rows[1].slot;
+  if (one_sequence) {
+    for (int b = 0; b < batch; ++b) place(l, rows[b], b, 0, c.n_kv_heads);
   }
-  // Every row's keys are in the cache before any row attends: prefill rows see
-  // their prefix.
-  pool_.run(batch * c.n_heads, [&](int task) {
-    const int b = task / c.n_heads, h = task % c.n_heads;
-    if (task + 1 < batch * c.n_heads) prefetch_head(l, rows[(task + 1) / c.n_heads], (task + 1) % c.n_heads);
-    attend(l, rows[b], q_.data() + b * dim, xb_.data() + b * dim,
-           att_.data() + static_cast<std::size_t>(task) * c.seq_len, h);
+  // One task per sequence and group of kv heads: whole sequences when there are enough of them
+  // (each task then streams its rows of the cache as one sequence), split by heads otherwise so
+  // every thread has work.
+  const int groups = std::clamp((2 * pool_.size() + batch - 1) / batch, 1, c.n_kv_heads), tasks = batch * groups;
+  auto heads_of = [&](int task) {
+    const int g = task % groups;
+    return std::pair{g * c.n_kv_heads / groups, (g + 1) * c.n_kv_heads / groups};
+  };
+  pool_.run(tasks, [&](int task) {
+    const int b = task / groups;
+    const auto [kv_begin, kv_end] = heads_of(task);
+    if (!one_sequence) place(l, rows[b], b, kv_begin, kv_end);
+    if (task + 1 < tasks) {
+      const auto [next_begin, next_end] = heads_of(task + 1);
+      prefetch_rows(l, rows[(task + 1) / groups], next_begin, next_end);
+    }
+    attend(l, rows[b], b, kv_begin, kv_end);
   });
   prepare(xb_.data(), batch, dim);
   run({{&L.wo, xb2_.data()}});
   for (std::size_t i = 0; i < static_cast<std::size_t>(batch) * dim; ++i) x_[i] += xb2_[i];
 }
 
-// A pool thread runs its attention tasks in order: start the next task's key and value streams
-// (its first 16 positions) into L2 before this one, so they do not start cold from DRAM.
 template <typename Matrix>
-void Transformer<Matrix>::prefetch_head(int l, const Step& row, int head) const {
+void Transformer<Matrix>::place(int l, const Step& row, int b, int kv_begin, int kv_end) {
   const Config& c = w_.config;
-  const int kv_head = head / (c.n_heads / c.n_kv_heads);
-  const std::size_t bytes = sizeof(Kv) * std::min(row.pos + 1, 16) * c.head_size();
-  const auto* k = reinterpret_cast<const char*>(keys(l, row.slot, kv_head));
-  const auto* v = reinterpret_cast<const char*>(values(l, row.slot, kv_head));
-  for (std::size_t i = 0; i < bytes; i += 64) {  // one 64-byte line per prefetch
-    __builtin_prefetch(k + i, 0, 2);
-    __builtin_prefetch(v + i, 0, 2);
+  const int hs = c.head_size(), half = hs / 2, group = c.n_heads / c.n_kv_heads, kv_dim = c.kv_dim();
+  const float* cos = rope_cos_.data() + static_cast<std::size_t>(row.pos) * half;
+  const float* sin = rope_sin_.data() + static_cast<std::size_t>(row.pos) * half;
+  const int n = (kv_end - kv_begin) * hs;
+  rotate(q_.data() + static_cast<std::size_t>(b) * c.dim + kv_begin * group * hs, n * group, hs, cos, sin);
+  float* k = k_.data() + static_cast<std::size_t>(b) * kv_dim + kv_begin * hs;
+  rotate(k, n, hs, cos, sin);
+  const std::size_t at = static_cast<std::size_t>(row.pos) * kv_dim + kv_begin * hs;
+  store(k, keys(l, row.slot) + at, n);
+  store(v_.data() + static_cast<std::size_t>(b) * kv_dim + kv_begin * hs, values(l, row.slot) + at, n);
+}
+
+// A pool thread runs its attention tasks in order: start the next task's key stream (its first
+// rows) into L2 before this one, so it does not start cold from DRAM.
+template <typename Matrix>
+void Transformer<Matrix>::prefetch_rows(int l, const Step& row, int kv_begin, int kv_end) const {
+  const Config& c = w_.config;
+  const std::size_t bytes = sizeof(Kv) * (kv_end - kv_begin) * c.head_size();
+  const auto* k = reinterpret_cast<const char*>(keys(l, row.slot) + kv_begin * c.head_size());
+  for (int t = 0; t < std::min(row.pos + 1, 8); ++t) {
+    for (std::size_t i = 0; i < bytes; i += 64) __builtin_prefetch(k + t * sizeof(Kv) * c.kv_dim() + i, 0, 2);
   }
 }
 
 template <typename Matrix>
-void Transformer<Matrix>::attend(int l, const Step& row, const float* q, float* out, float* att, int h) const {
+void Transformer<Matrix>::attend(int l, const Step& row, int b, int kv_begin, int kv_end) {
   const Config& c = w_.config;
-  const int hs = c.head_size(), kv_head = h / (c.n_heads / c.n_kv_heads);
-  const float* qh = q + h * hs;
-  const float inv_sqrt = 1.0f / std::sqrt(static_cast<float>(hs));
-  const auto stride = static_cast<std::size_t>(hs);  // a head's positions are contiguous in the cache
+  const int hs = c.head_size(), group = c.n_heads / c.n_kv_heads;
+  AttentionSpan s;
+  s.q = q_.data() + static_cast<std::size_t>(b) * c.dim;
+  s.out = xb_.data() + static_cast<std::size_t>(b) * c.dim;
+  s.att = att_.data() + (static_cast<std::size_t>(b) * c.n_heads + kv_begin * group) * c.seq_len;
+  s.head_begin = kv_begin * group;
+  s.head_end = kv_end * group;
+  s.group = group;
+  s.n = hs;
+  s.count = row.pos + 1;
+  s.stride = static_cast<std::size_t>(c.kv_dim());
+  s.scale = 1.0f / std::sqrt(static_cast<float>(hs));
   if constexpr (std::is_same_v<Kv, float>) {
-    vec_.scores(qh, keys(l, row.slot, kv_head), stride, row.pos + 1, hs, inv_sqrt, att);
-    softmax(att, row.pos + 1);
-    vec_.mix(att, values(l, row.slot, kv_head), stride, row.pos + 1, hs, out + h * hs);
+    vec_.attend(s, keys(l, row.slot), values(l, row.slot));
   } else {
-    vec_.scores_half(qh, keys(l, row.slot, kv_head), stride, row.pos + 1, hs, inv_sqrt, att);
-    softmax(att, row.pos + 1);
-    vec_.mix_half(att, values(l, row.slot, kv_head), stride, row.pos + 1, hs, out + h * hs);
+    vec_.attend_half(s, keys(l, row.slot), values(l, row.slot));
   }
 }
 

@@ -63,8 +63,12 @@ class Transformer final : public Model {
   void forward(std::span<const Step> rows, int logit_rows);
   void attention_block(int layer, std::span<const Step> rows);
   void ffn_block(int layer, int rows);
-  void attend(int layer, const Step& row, const float* q, float* out, float* att, int head) const;
-  void prefetch_head(int layer, const Step& row, int head) const;
+  // Rotates row b's queries and keys of kv heads [kv_begin, kv_end) (and their query heads) to
+  // its position and stores its keys and values there in the cache.
+  void place(int layer, const Step& row, int b, int kv_begin, int kv_end);
+  // Row b's attention output (xb_) for the query heads of kv heads [kv_begin, kv_end).
+  void attend(int layer, const Step& row, int b, int kv_begin, int kv_end);
+  void prefetch_rows(int layer, const Step& row, int kv_begin, int kv_end) const;
   // Makes rows x cols activations at x the matmul input (int8: quantized).
   void prepare(const float* x, int rows, int cols);
   // prepare() of xb_ = rmsnorm(x_ rows [first, first + rows)) with `weight`.
@@ -76,12 +80,12 @@ class Transformer final : public Model {
   void run(const MatJob<Computing> (&jobs)[N]) {
     matmul(pool_, isa_, std::span<const MatJob<Computing>>(jobs, N), input_);
   }
-  // A head's cached keys (values) of one sequence: seq_len x head_size elements.
-  Kv* keys(int layer, int slot, int kv_head) const;
-  Kv* values(int layer, int slot, int kv_head) const;
-  // Stores head_size floats from x at `to` (rounded to halves for a half cache).
-  void store(const float* x, Kv* to) const;
-  std::size_t cache_offset(int layer, int slot, int kv_head) const;
+  // One sequence's cached keys (values) of a layer: seq_len x kv_dim elements.
+  Kv* keys(int layer, int slot) const;
+  Kv* values(int layer, int slot) const;
+  // Stores n floats from x at `to` (rounded to halves for a half cache).
+  void store(const float* x, Kv* to, int n) const;
+  std::size_t cache_offset(int layer, int slot) const;
 
   Weights<Computing> w_;
   bool synthetic_;
@@ -95,8 +99,9 @@ class Transformer final : public Model {
   std::vector<float> x_, xb_, xb2_, q_, k_, v_, hb_, hb2_, att_, logits_;
   InputFor<Matrix> input_;
   std::vector<float> rope_cos_, rope_sin_;  // seq_len x head_size/2
-  // KV cache, [layer][slot][kv_head][pos][head_size], so attention reads each head's positions
-  // as one contiguous stream; untouched until used (see the constructor for the page size).
+  // KV cache, [layer][slot][pos][kv_head][head_size]: a sequence's attention reads its positions'
+  // rows, every head side by side, as one stream (AttentionSpan); untouched until used (see the
+  // constructor for the page size).
   std::shared_ptr<void> key_memory_, value_memory_;
 };
 
