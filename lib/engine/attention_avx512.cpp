@@ -8,9 +8,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "engine/avx512_math.h"
 #include "engine/kernels_impl.h"
-
-#define DB_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,fma")))
 
 namespace deploybench::engine::detail {
 namespace {
@@ -24,9 +23,6 @@ constexpr int kKeysAhead = 16;
 DB_AVX512 inline __m512 load16(__mmask16 m, const float* p) { return _mm512_maskz_loadu_ps(m, p); }
 DB_AVX512 inline __m512 load16(__mmask16 m, const std::uint16_t* p) {
   return _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, p));
-}
-DB_AVX512 inline __mmask16 lanes(int left) {
-  return static_cast<__mmask16>(left >= 16 ? 0xFFFF : left <= 0 ? 0 : (1u << left) - 1);
 }
 // One prefetch per 64-byte line of a row whose elements [i, i + 16) are being read.
 template <typename T>
@@ -96,21 +92,6 @@ DB_AVX512 void mix_of(const float* a, const T* v, std::size_t stride, int count,
     }
     for (int j = 0; j < 4; ++j) _mm512_mask_storeu_ps(out + i0 + 16 * j, m[j], acc[j]);
   }
-}
-
-// e^x for softmax inputs (x <= 0 after the maximum is subtracted; clamped below, where e^x
-// underflows to 0 anyway): x = k ln 2 + r with |r| <= ln 2 / 2, e^r by its Taylor series to
-// r^7 (truncation error below 1e-8 relative, under a float ulp), times 2^k by vscalefps.
-DB_AVX512 inline __m512 exp_ps(__m512 x) {
-  const __m512 k = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
-                                        _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  // r = x - k ln 2, with ln 2 split in a part exact in float and the rest.
-  __m512 r = _mm512_fnmadd_ps(k, _mm512_set1_ps(0.693359375f), _mm512_max_ps(x, _mm512_set1_ps(-104.0f)));
-  r = _mm512_fnmadd_ps(k, _mm512_set1_ps(-2.12194440e-4f), r);
-  __m512 p = _mm512_set1_ps(1.0f / 5040);
-  for (float c : {1.0f / 720, 1.0f / 120, 1.0f / 24, 1.0f / 6, 0.5f, 1.0f, 1.0f})
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(c));
-  return _mm512_scalef_ps(p, k);
 }
 
 // In place, over n scores.

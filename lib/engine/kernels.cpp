@@ -5,6 +5,7 @@
 
 #include "core/check.h"
 #include "engine/kernels_impl.h"
+#include "engine/quantize.h"
 #include "engine/thread_pool.h"
 
 namespace deploybench::engine {
@@ -71,9 +72,14 @@ void run_jobs(ThreadPool& pool, std::span<const MatJob<Matrix>> jobs, const Inpu
 
 // Each task computes rows [r0, r1) of both gate and up, then applies SwiGLU to them, so the
 // activation needs no serial pass after the matmul (a task's gate/up values are all its own).
+detail::Swiglu swiglu_kernel(Isa isa) {
+  return isa == Isa::Avx512Vnni ? detail::swiglu_avx512 : detail::swiglu_portable;
+}
+
 template <typename Matrix, typename Input, typename Kernel>
-void run_swiglu(ThreadPool& pool, const Matrix& w1, const Matrix& w3, const Input& x, float* gate, float* up,
+void run_swiglu(ThreadPool& pool, Isa isa, const Matrix& w1, const Matrix& w3, const Input& x, float* gate, float* up,
                 Kernel kernel) {
+  const detail::Swiglu activation = swiglu_kernel(isa);
   DEPLOYBENCH_CHECK(w1.cols == x.cols && w3.cols == x.cols && w1.rows == w3.rows) << "swiglu: shape mismatch";
   const int rows = w1.rows, per_task = rows_per_task(2 * rows, pool), tasks = (rows + per_task - 1) / per_task;
   pool.run(tasks, [&](int task) {
@@ -81,11 +87,8 @@ void run_swiglu(ThreadPool& pool, const Matrix& w1, const Matrix& w3, const Inpu
     kernel(w1, x, gate, r0, r1);
     kernel(w3, x, up, r0, r1);
     for (int b = 0; b < x.rows; ++b) {
-      const std::size_t at = static_cast<std::size_t>(b) * rows;
-      for (int r = r0; r < r1; ++r) {
-        const float g = gate[at + r];
-        gate[at + r] = g / (1.0f + std::exp(-g)) * up[at + r];  // silu(gate) * up
-      }
+      const std::size_t at = static_cast<std::size_t>(b) * rows + r0;
+      activation(gate + at, up + at, r1 - r0);
     }
   });
 }
@@ -94,13 +97,13 @@ void run_swiglu(ThreadPool& pool, const Matrix& w1, const Matrix& w3, const Inpu
 
 void matmul_swiglu(ThreadPool& pool, Isa isa, const Fp32Matrix& w1, const Fp32Matrix& w3, const Fp32Input& x,
                    float* gate, float* up) {
-  run_swiglu(pool, w1, w3, x, gate, up, f32_kernel(isa));
+  run_swiglu(pool, isa, w1, w3, x, gate, up, f32_kernel(isa));
 }
 
 void matmul_swiglu(ThreadPool& pool, Isa isa, const PackedInt8Matrix& w1, const PackedInt8Matrix& w3,
                    const QuantizedInput& x, float* gate, float* up) {
   DEPLOYBENCH_CHECK(w1.group == x.group && w3.group == x.group) << "swiglu: group size mismatch";
-  run_swiglu(pool, w1, w3, x, gate, up, q8_kernel(isa));
+  run_swiglu(pool, isa, w1, w3, x, gate, up, q8_kernel(isa));
 }
 
 std::string_view to_string(Isa isa) {
@@ -160,6 +163,14 @@ VectorOps vector_ops(Isa isa) {
       return composed_ops<detail::dot_avx2, detail::axpy_avx2>();
     default:
       return composed_ops<detail::dot_portable, detail::axpy_portable>();
+  }
+}
+
+void quantize_rows(Isa isa, const float* x, int r0, int r1, QuantizedInput& out) {
+  if (isa == Isa::Avx512Vnni && out.group % 16 == 0) {
+    detail::quantize_rows_avx512(x, r0, r1, out);
+  } else {
+    quantize_input_rows(x, r0, r1, out);
   }
 }
 

@@ -44,6 +44,10 @@ void matmul_swiglu(ThreadPool& pool, Isa isa, const Fp32Matrix& w1, const Fp32Ma
 void matmul_swiglu(ThreadPool& pool, Isa isa, const PackedInt8Matrix& w1, const PackedInt8Matrix& w3,
                    const QuantizedInput& x, float* gate, float* up);
 
+/// quantize_input_rows (quantize.h) on the ISA path: rows [r0, r1) of x into `out` (already shaped
+/// by shape_input), with exactly the values, scales and sums of the portable code on every path.
+void quantize_rows(Isa isa, const float* x, int r0, int r1, QuantizedInput& out);
+
 /// Single-threaded row-range kernels (rows [r0, r1) of w against every input
 /// row): the units the pool runs, exposed for tests and microbenchmarks. For
 /// packed int8, r0 is a multiple of 16 and r1 a multiple of 16 or w.rows.

@@ -8,9 +8,8 @@
 
 #include <cstdint>
 
+#include "engine/avx512_math.h"
 #include "engine/kernels_impl.h"
-
-#define DB_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,fma")))
 
 namespace deploybench::engine::detail {
 namespace {
@@ -112,6 +111,40 @@ struct Kernels {
 };
 
 }  // namespace
+
+DB_AVX512 void swiglu_avx512(float* gate, const float* up, int n) {
+  for (int i = 0; i < n; i += 16) {
+    const __mmask16 m = lanes(n - i);
+    const __m512 g = _mm512_maskz_loadu_ps(m, gate + i);
+    const __m512 silu =
+        _mm512_div_ps(g, _mm512_add_ps(_mm512_set1_ps(1.0f), exp_ps(_mm512_sub_ps(_mm512_setzero_ps(), g))));
+    _mm512_mask_storeu_ps(gate + i, m, _mm512_mul_ps(silu, _mm512_maskz_loadu_ps(m, up + i)));
+  }
+}
+
+// As quantize_input_rows: per group, scale = max|x| / 127 and q = x * (1 / scale) rounded to
+// nearest even (the same IEEE operations, so the same bits), and -128 times the sum of q.
+DB_AVX512 void quantize_rows_avx512(const float* x, int r0, int r1, QuantizedInput& out) {
+  const int group = out.group, vectors = group / 16;
+  const std::size_t first = static_cast<std::size_t>(r0) * out.cols / group;
+  const std::size_t last = static_cast<std::size_t>(r1) * out.cols / group;
+  for (std::size_t g = first; g < last; ++g) {
+    const float* xg = x + g * group;
+    __m512 max = _mm512_setzero_ps();
+    for (int v = 0; v < vectors; ++v) max = _mm512_max_ps(max, _mm512_abs_ps(_mm512_loadu_ps(xg + 16 * v)));
+    const float s = _mm512_reduce_max_ps(max) / 127.0f;
+    const __m512 inv = _mm512_set1_ps(s > 0.0f ? 1.0f / s : 0.0f);
+    __m512i sum = _mm512_setzero_si512();
+    for (int v = 0; v < vectors; ++v) {
+      const __m512i q = _mm512_cvt_roundps_epi32(_mm512_mul_ps(_mm512_loadu_ps(xg + 16 * v), inv),
+                                                 _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+      sum = _mm512_add_epi32(sum, q);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out.q.data() + g * group + 16 * v), _mm512_cvtepi32_epi8(q));
+    }
+    out.scale[g] = s;
+    out.neg_sum[g] = -128 * _mm512_reduce_add_epi32(sum);
+  }
+}
 
 DB_AVX512 float dot_avx512(const float* a, const float* b, int n) {
   __m512 acc = _mm512_setzero_ps();

@@ -16,6 +16,14 @@ using F32Rows = void (*)(const Fp32Matrix& w, const Fp32Input& x, float* out, in
 /// block start) and r1 a multiple of 16 or w.rows.
 using Q8Rows = void (*)(const PackedInt8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1);
 
+/// gate[i] = silu(gate[i]) * up[i] = gate[i] / (1 + e^-gate[i]) * up[i] for i < n (SwiGLU).
+using Swiglu = void (*)(float* gate, const float* up, int n);
+void swiglu_portable(float* gate, const float* up, int n);
+void swiglu_avx512(float* gate, const float* up, int n);
+
+/// quantize_rows (kernels.h) for groups of a multiple of 16 values.
+void quantize_rows_avx512(const float* x, int r0, int r1, QuantizedInput& out);
+
 void f32_rows_portable(const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1);
 void q8_rows_portable(const PackedInt8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1);
 /// fma(a, b, c) with one rounding, without the FMA instruction (exact for finite inputs).

@@ -24,6 +24,10 @@ void f32_rows_portable(const Fp32Matrix& w, const Fp32Input& x, float* out, int 
   }
 }
 
+void swiglu_portable(float* gate, const float* up, int n) {
+  for (int i = 0; i < n; ++i) gate[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];
+}
+
 float dot_portable(const float* a, const float* b, int n) {
   float acc[4] = {};
   int i = 0;

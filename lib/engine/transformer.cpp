@@ -17,9 +17,9 @@ namespace {
 // many rows.
 constexpr int kPrefillChunk = 64;
 
-void rmsnorm(float* out, const float* x, const float* weight, int n) {
-  float ss = 0.0f;
-  for (int i = 0; i < n; ++i) ss += x[i] * x[i];
+// `dot` sums the squares (a path's VectorOps::dot: vectorized, in its own order).
+void rmsnorm(float* out, const float* x, const float* weight, int n, float (*dot)(const float*, const float*, int)) {
+  const float ss = dot(x, x, n);
   const float inv = 1.0f / std::sqrt(ss / static_cast<float>(n) + 1e-5f);
   for (int i = 0; i < n; ++i) out[i] = weight[i] * (x[i] * inv);
 }
@@ -148,7 +148,7 @@ void Transformer<Matrix>::normalize(const float* weight, int first, int rows) {
   prepare_rows(xb_.data(), rows, dim, [&](int r0, int r1) {
     for (int r = r0; r < r1; ++r)
       rmsnorm(xb_.data() + static_cast<std::size_t>(r) * dim, x_.data() + static_cast<std::size_t>(first + r) * dim,
-              weight, dim);
+              weight, dim, vec_.dot);
   });
 }
 
@@ -161,7 +161,7 @@ void Transformer<Matrix>::prepare_rows(const float* x, int rows, int cols, Befor
   pool_.run((rows + kRowsPerTask - 1) / kRowsPerTask, [&](int task) {
     const int r0 = task * kRowsPerTask, r1 = std::min(rows, r0 + kRowsPerTask);
     before(r0, r1);
-    if constexpr (std::is_same_v<Matrix, Int8Matrix>) quantize_input_rows(x, r0, r1, input_);
+    if constexpr (std::is_same_v<Matrix, Int8Matrix>) quantize_rows(isa_, x, r0, r1, input_);
   });
   if constexpr (std::is_same_v<Matrix, Fp32Matrix>) input_ = Fp32Input{x, rows, cols};
 }

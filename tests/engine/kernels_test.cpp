@@ -215,6 +215,54 @@ TEST_CASE("quantization error stays within half a step") {
   CHECK(choose_group_size(wide) == 64);
 }
 
+TEST_CASE("every ISA path quantizes activations to the portable values, scales and sums") {
+  for (int group : {32, 64}) {
+    // Rows 1..2 of 4, with a zero group (scale 0), ties at +-0.5 steps and the extremes.
+    auto x = random_vector(4 * 192, static_cast<std::uint64_t>(group));
+    for (int i = 192; i < 192 + group; ++i) x[i] = 0.0f;
+    x[192 + group] = 127.0f;
+    x[192 + group + 1] = 0.5f;
+    x[192 + group + 2] = -1.5f;
+    x[192 + group + 3] = -127.0f;
+    QuantizedInput expected;
+    shape_input(4, 192, group, expected);
+    quantize_input_rows(x.data(), 1, 3, expected);
+    for (Isa isa : testing::runnable_isas()) {
+      INFO("isa " << to_string(isa) << " group " << group);
+      QuantizedInput got;
+      shape_input(4, 192, group, got);
+      quantize_rows(isa, x.data(), 1, 3, got);
+      CHECK(got.q == expected.q);
+      CHECK(got.scale == expected.scale);
+      CHECK(got.neg_sum == expected.neg_sum);
+    }
+  }
+}
+
+TEST_CASE("the SwiGLU activation is silu(gate) * up on every ISA path") {
+  auto gate = random_vector(75, 30), up = random_vector(75, 31);
+  gate[0] = -200.0f;  // e^200 overflows: silu is -0
+  gate[1] = 90.0f;
+  for (Isa isa : testing::runnable_isas()) {
+    INFO("isa " << to_string(isa));
+    ThreadPool pool(1);
+    // Column 0 of w1 (w3) holds gate (up), so w x with x = (1, 0, ...) gives them exactly.
+    std::vector<float> w1(75 * 32, 0.0f), w3(75 * 32, 0.0f);
+    for (int r = 0; r < 75; ++r) {
+      w1[r * 32] = gate[r];
+      w3[r * 32] = up[r];
+    }
+    std::vector<float> x(32, 0.0f), out(75), scratch(75);
+    x[0] = 1.0f;
+    matmul_swiglu(pool, isa, Fp32Matrix{w1.data(), 75, 32}, Fp32Matrix{w3.data(), 75, 32}, Fp32Input{x.data(), 1, 32},
+                  out.data(), scratch.data());
+    for (int r = 0; r < 75; ++r) {
+      const double g = gate[r], expected = g / (1.0 + std::exp(-g)) * up[r];
+      CHECK(out[r] == Approx(expected).epsilon(1e-6).margin(1e-30));
+    }
+  }
+}
+
 TEST_CASE("thread pool runs every task exactly once across many dispatches") {
   ThreadPool pool(4);
   std::vector<std::atomic<int>> hits(97);
