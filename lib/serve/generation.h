@@ -65,7 +65,11 @@ class PollSlots {
   void release() { free_.fetch_add(1, std::memory_order_relaxed); }
   /// The CPU the scheduler thread runs on: a client that finds itself there stops polling
   /// (it would spin on the core whose decode it is waiting for).
-  void set_engine_cpu(int cpu) { engine_cpu_.store(cpu, std::memory_order_relaxed); }
+  /// Called by the scheduler at every step; stores only on a change, so polling clients keep
+  /// reading a cached line instead of pulling it from the engine's CPU after every step.
+  void set_engine_cpu(int cpu) {
+    if (engine_cpu_.load(std::memory_order_relaxed) != cpu) engine_cpu_.store(cpu, std::memory_order_relaxed);
+  }
   int engine_cpu() const { return engine_cpu_.load(std::memory_order_relaxed); }
 
  private:

@@ -15,9 +15,8 @@
 #include "serve/socket_io.h"
 
 namespace deploybench::serve {
-namespace {
 
-Result<detail::Fd> connect_to(const std::string& host, int port) {
+Result<detail::Fd> open_connection(const std::string& host, int port) {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<std::uint16_t>(port));
@@ -34,18 +33,15 @@ Result<detail::Fd> connect_to(const std::string& host, int port) {
   return fd;
 }
 
-}  // namespace
-
-Result<StreamStats> stream_chat(const std::string& host, int port, const std::string& body) {
-  auto fd = connect_to(host, port);
-  if (!fd) return fd.error();
+Result<StreamStats> stream_chat(detail::Fd connection, const std::string& host, const std::string& body) {
+  const int fd = connection.get();
   StreamStats stats;
-  const TimePoint start = SteadyClock::now();
   const std::string request = fmt::format(
       "POST /v1/chat/completions HTTP/1.0\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: "
       "{}\r\n\r\n{}",
       host, body.size(), body);
-  if (detail::write_all(fd->get(), request) != detail::IoStatus::Ok)
+  stats.sent = SteadyClock::now();
+  if (detail::write_all(fd, request) != detail::IoStatus::Ok)
     return make_error(ErrorCode::Io, "sending the request failed");
   std::string head;
   bool in_body = false;
@@ -53,6 +49,7 @@ Result<StreamStats> stream_chat(const std::string& host, int port, const std::st
   openai::SseDecoder decoder([&](std::string_view, std::string_view data) {
     if (data == "[DONE]") {
       stats.done = true;
+      stats.done_at = SteadyClock::now();
       return;
     }
     auto chunk = openai::parse_stream_chunk(data);
@@ -60,14 +57,14 @@ Result<StreamStats> stream_chat(const std::string& host, int port, const std::st
       bad_chunk = true;
       return;
     }
-    if (chunk->content && stats.content_chunks++ == 0) stats.ttft = SteadyClock::now() - start;
+    if (chunk->content && stats.content_chunks++ == 0) stats.ttft = SteadyClock::now() - stats.sent;
     if (chunk->usage) stats.completion_tokens = chunk->usage->completion_tokens;
     if (chunk->timings)
       stats.server_ms = chunk->timings->queue_ms + chunk->timings->prefill_ms + chunk->timings->decode_ms;
   });
   std::vector<char> buffer(64 << 10);  // one allocation per stream, never zero-filled again
   for (;;) {
-    const ssize_t n = ::recv(fd->get(), buffer.data(), buffer.size(), 0);
+    const ssize_t n = ::recv(fd, buffer.data(), buffer.size(), 0);
     if (n == 0 || (n < 0 && errno == ECONNRESET)) break;
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -86,10 +83,10 @@ Result<StreamStats> stream_chat(const std::string& host, int port, const std::st
       return make_error(ErrorCode::Failed, "malformed status line");
     decoder.feed(std::string_view(head).substr(end + 4));
   }
-  stats.elapsed = SteadyClock::now() - start;
   if (stats.status != 200) return make_error(ErrorCode::Failed, fmt::format("HTTP status {}", stats.status));
   if (bad_chunk || decoder.malformed() || !stats.done)
     return make_error(ErrorCode::Failed, "malformed or unterminated event stream");
+  stats.elapsed = stats.done_at - stats.sent;
   return stats;
 }
 

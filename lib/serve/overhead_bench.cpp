@@ -96,38 +96,53 @@ struct HttpRates {
   ThreadStats engine_thread;
 };
 
+/// Keeps the calling (client) thread off `cpu`, as a client on a machine or cores of its own
+/// would be: woken by its socket while the other CPUs are busy, the kernel may otherwise run it
+/// on the engine's CPU and preempt the decode step it is waiting for. No-op for cpu < 0 or
+/// when `cpu` is the only CPU allowed.
+void avoid_cpu(int cpu) {
+  cpu_set_t set;
+  if (cpu < 0 || ::sched_getaffinity(0, sizeof set, &set) != 0 || !CPU_ISSET(cpu, &set)) return;
+  CPU_CLR(cpu, &set);
+  if (CPU_COUNT(&set) > 0) ::pthread_setaffinity_np(::pthread_self(), sizeof set, &set);
+}
+
 /// `batch` concurrent streams through HTTP; returns generated tokens per second from the
-/// moment the requests start to the end of the last stream. The client threads are started
-/// before the clock and their exit is not timed: thread start-up (up to ms in this VM) is the
-/// benchmark's cost, not the server's.
-Result<HttpRates> http_rate(int port, const std::string& body, int batch, int tokens, std::optional<pid_t> engine_tid) {
+/// first request sent to the last stream's data: [DONE]. Not timed, as they are not serving:
+/// starting the client threads (up to ms in this VM) and opening their connections (a client
+/// keeps a pooled keep-alive connection open; the server accepts it and parks a connection
+/// thread on it) before, the connections' close after.
+Result<HttpRates> http_rate(int port, const std::string& body, int batch, int tokens, std::optional<pid_t> engine_tid,
+                            int engine_cpu) {
   const auto n = static_cast<std::size_t>(batch);
   std::vector<Result<StreamStats>> results(n, Error{});
-  std::vector<TimePoint> ends(n);
   std::latch ready(batch), go(1);
   std::vector<std::thread> clients;
   for (std::size_t i = 0; i < n; ++i)
     clients.emplace_back([&, i] {
+      avoid_cpu(engine_cpu);
+      auto connection = open_connection("127.0.0.1", port);
       ready.count_down();
       go.wait();
-      results[i] = stream_chat("127.0.0.1", port, body);
-      ends[i] = SteadyClock::now();
+      results[i] = connection ? stream_chat(std::move(*connection), "127.0.0.1", body) : connection.error();
     });
   ready.wait();
   const auto before = engine_tid ? read_thread_stats(*engine_tid) : std::nullopt;
-  const TimePoint start = SteadyClock::now();
   go.count_down();
   for (auto& c : clients) c.join();
   const auto after = engine_tid ? read_thread_stats(*engine_tid) : std::nullopt;
-  const double seconds = to_seconds(*std::max_element(ends.begin(), ends.end()) - start);
+  TimePoint start = TimePoint::max(), end = TimePoint::min();
   double server_ms = 0;
   for (auto& r : results) {
     if (!r) return r.error();
+    start = std::min(start, r->sent);
+    end = std::max(end, r->done_at);
     if (r->content_chunks != tokens || r->completion_tokens != tokens)
       return make_error(ErrorCode::Failed, fmt::format("expected {} tokens, the stream had {} chunks and usage {}",
                                                        tokens, r->content_chunks, r->completion_tokens));
     server_ms = std::max(server_ms, r->server_ms);
   }
+  const double seconds = to_seconds(end - start);
   HttpRates rates{batch * tokens / seconds, batch * tokens / (server_ms / 1000.0), {}};
   if (before && after) rates.engine_thread = *after - *before;
   return rates;
@@ -176,7 +191,8 @@ class Sides {
   }
   Result<HttpRates> http() {
     if (!engine_tid_) engine_tid_ = find_thread("refbot-sched");  // exists once the engine is loaded
-    return http_rate(server_.port(), body_, options_.model.max_sequences, options_.tokens, engine_tid_);
+    return http_rate(server_.port(), body_, options_.model.max_sequences, options_.tokens, engine_tid_,
+                     server_.engine_cpu());
   }
 
  private:
