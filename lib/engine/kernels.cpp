@@ -76,12 +76,22 @@ detail::Swiglu swiglu_kernel(Isa isa) {
   return isa == Isa::Avx512Vnni ? detail::swiglu_avx512 : detail::swiglu_portable;
 }
 
+int group_of(const Fp32Input&) { return 0; }
+int group_of(const QuantizedInput& x) { return x.group; }
+
+// With `quantized`, tasks cover whole groups of gate's columns and quantize them too.
 template <typename Matrix, typename Input, typename Kernel>
 void run_swiglu(ThreadPool& pool, Isa isa, const Matrix& w1, const Matrix& w3, const Input& x, float* gate, float* up,
-                Kernel kernel) {
+                Kernel kernel, QuantizedInput* quantized) {
   const detail::Swiglu activation = swiglu_kernel(isa);
   DEPLOYBENCH_CHECK(w1.cols == x.cols && w3.cols == x.cols && w1.rows == w3.rows) << "swiglu: shape mismatch";
-  const int rows = w1.rows, per_task = rows_per_task(2 * rows, pool), tasks = (rows + per_task - 1) / per_task;
+  const int rows = w1.rows, group = group_of(x), unit = quantized ? std::max(kRowBlock, group) : kRowBlock;
+  if (quantized) {
+    DEPLOYBENCH_CHECK(rows % group == 0) << "swiglu: " << rows << " rows in groups of " << group;
+    shape_input(x.rows, rows, group, *quantized);
+  }
+  const int per_task = (rows_per_task(2 * rows, pool) + unit - 1) / unit * unit;
+  const int tasks = (rows + per_task - 1) / per_task;
   pool.run(tasks, [&](int task) {
     const int r0 = task * per_task, r1 = std::min(rows, r0 + per_task);
     kernel(w1, x, gate, r0, r1);
@@ -89,6 +99,7 @@ void run_swiglu(ThreadPool& pool, Isa isa, const Matrix& w1, const Matrix& w3, c
     for (int b = 0; b < x.rows; ++b) {
       const std::size_t at = static_cast<std::size_t>(b) * rows + r0;
       activation(gate + at, up + at, r1 - r0);
+      if (quantized) quantize_input_groups(isa, gate, at / group, (at + r1 - r0) / group, *quantized);
     }
   });
 }
@@ -97,13 +108,13 @@ void run_swiglu(ThreadPool& pool, Isa isa, const Matrix& w1, const Matrix& w3, c
 
 void matmul_swiglu(ThreadPool& pool, Isa isa, const Fp32Matrix& w1, const Fp32Matrix& w3, const Fp32Input& x,
                    float* gate, float* up) {
-  run_swiglu(pool, isa, w1, w3, x, gate, up, f32_kernel(isa));
+  run_swiglu(pool, isa, w1, w3, x, gate, up, f32_kernel(isa), static_cast<QuantizedInput*>(nullptr));
 }
 
 void matmul_swiglu(ThreadPool& pool, Isa isa, const PackedInt8Matrix& w1, const PackedInt8Matrix& w3,
-                   const QuantizedInput& x, float* gate, float* up) {
+                   const QuantizedInput& x, float* gate, float* up, QuantizedInput* quantized) {
   DEPLOYBENCH_CHECK(w1.group == x.group && w3.group == x.group) << "swiglu: group size mismatch";
-  run_swiglu(pool, isa, w1, w3, x, gate, up, q8_kernel(isa));
+  run_swiglu(pool, isa, w1, w3, x, gate, up, q8_kernel(isa), quantized);
 }
 
 std::string_view to_string(Isa isa) {
@@ -167,10 +178,15 @@ VectorOps vector_ops(Isa isa) {
 }
 
 void quantize_rows(Isa isa, const float* x, int r0, int r1, QuantizedInput& out) {
+  const std::size_t cols = out.cols;
+  quantize_input_groups(isa, x, r0 * cols / out.group, r1 * cols / out.group, out);
+}
+
+void quantize_input_groups(Isa isa, const float* x, std::size_t first, std::size_t last, QuantizedInput& out) {
   if (isa == Isa::Avx512Vnni && out.group % 16 == 0) {
-    detail::quantize_rows_avx512(x, r0, r1, out);
+    detail::quantize_groups_avx512(x, first, last, out);
   } else {
-    quantize_input_rows(x, r0, r1, out);
+    quantize_input_groups(x, first, last, out);
   }
 }
 

@@ -41,12 +41,16 @@ void matmul(ThreadPool& pool, Isa isa, std::span<const MatJob<PackedInt8Matrix>>
 /// same shape.
 void matmul_swiglu(ThreadPool& pool, Isa isa, const Fp32Matrix& w1, const Fp32Matrix& w3, const Fp32Input& x,
                    float* gate, float* up);
+/// The int8 one can also quantize gate into `quantized` (the next matmul's input; shaped here),
+/// each task its own columns' groups, so no separate pass over the pool is needed.
 void matmul_swiglu(ThreadPool& pool, Isa isa, const PackedInt8Matrix& w1, const PackedInt8Matrix& w3,
-                   const QuantizedInput& x, float* gate, float* up);
+                   const QuantizedInput& x, float* gate, float* up, QuantizedInput* quantized = nullptr);
 
 /// quantize_input_rows (quantize.h) on the ISA path: rows [r0, r1) of x into `out` (already shaped
 /// by shape_input), with exactly the values, scales and sums of the portable code on every path.
 void quantize_rows(Isa isa, const float* x, int r0, int r1, QuantizedInput& out);
+/// The same for groups [first, last) of x (quantize_input_groups, quantize.h).
+void quantize_input_groups(Isa isa, const float* x, std::size_t first, std::size_t last, QuantizedInput& out);
 
 /// Single-threaded row-range kernels (rows [r0, r1) of w against every input
 /// row): the units the pool runs, exposed for tests and microbenchmarks. For

@@ -124,10 +124,8 @@ DB_AVX512 void swiglu_avx512(float* gate, const float* up, int n) {
 
 // As quantize_input_rows: per group, scale = max|x| / 127 and q = x * (1 / scale) rounded to
 // nearest even (the same IEEE operations, so the same bits), and -128 times the sum of q.
-DB_AVX512 void quantize_rows_avx512(const float* x, int r0, int r1, QuantizedInput& out) {
+DB_AVX512 void quantize_groups_avx512(const float* x, std::size_t first, std::size_t last, QuantizedInput& out) {
   const int group = out.group, vectors = group / 16;
-  const std::size_t first = static_cast<std::size_t>(r0) * out.cols / group;
-  const std::size_t last = static_cast<std::size_t>(r1) * out.cols / group;
   for (std::size_t g = first; g < last; ++g) {
     const float* xg = x + g * group;
     __m512 max = _mm512_setzero_ps();

@@ -21,8 +21,8 @@ using Swiglu = void (*)(float* gate, const float* up, int n);
 void swiglu_portable(float* gate, const float* up, int n);
 void swiglu_avx512(float* gate, const float* up, int n);
 
-/// quantize_rows (kernels.h) for groups of a multiple of 16 values.
-void quantize_rows_avx512(const float* x, int r0, int r1, QuantizedInput& out);
+/// quantize_input_groups (kernels.h) for groups of a multiple of 16 values.
+void quantize_groups_avx512(const float* x, std::size_t first, std::size_t last, QuantizedInput& out);
 
 void f32_rows_portable(const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1);
 void q8_rows_portable(const PackedInt8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1);

@@ -40,8 +40,13 @@ void shape_input(int rows, int cols, int group, QuantizedInput& out) {
 }
 
 void quantize_input_rows(const float* x, int r0, int r1, QuantizedInput& out) {
+  const std::size_t cols = out.cols;
+  quantize_input_groups(x, r0 * cols / out.group, r1 * cols / out.group, out);
+}
+
+void quantize_input_groups(const float* x, std::size_t first, std::size_t last, QuantizedInput& out) {
   const int group = out.group;
-  const std::size_t begin = static_cast<std::size_t>(r0) * out.cols, end = static_cast<std::size_t>(r1) * out.cols;
+  const std::size_t begin = first * group, end = last * group;
   quantize_groups({x + begin, end - begin}, group, {out.q.data() + begin, end - begin},
                   {out.scale.data() + begin / group, (end - begin) / group});
   for (std::size_t g = begin / group; g < end / group; ++g) {

@@ -2,6 +2,7 @@
 // Symmetric group-wise int8 quantization (llama2.c runq.c's Q8_0): each group
 // of `group` consecutive values shares scale = max|x| / 127, and q = round(x /
 // scale) in [-127, 127].
+#include <cstddef>
 #include <cstdint>
 #include <span>
 
@@ -22,6 +23,9 @@ void quantize_input(const float* x, int rows, int cols, int group, QuantizedInpu
 /// batch's base pointer) into it.
 void shape_input(int rows, int cols, int group, QuantizedInput& out);
 void quantize_input_rows(const float* x, int r0, int r1, QuantizedInput& out);
+/// The same for groups [first, last) of `x` (group g is x[g * group, (g + 1) * group), counted
+/// from row 0 across rows), so a task can quantize the columns it computed.
+void quantize_input_groups(const float* x, std::size_t first, std::size_t last, QuantizedInput& out);
 
 /// Writes row `row` of `m`, dequantized, into `out` (m.cols floats).
 void dequantize_row(const Int8Matrix& m, int row, std::span<float> out);

@@ -139,16 +139,25 @@ void Transformer<Matrix>::store(const float* x, Kv* to, int n) const {
 
 template <typename Matrix>
 void Transformer<Matrix>::prepare(const float* x, int rows, int cols) {
-  prepare_rows(x, rows, cols, [](int, int) {});
+  if constexpr (std::is_same_v<Matrix, Fp32Matrix>) {
+    input_ = Fp32Input{x, rows, cols};  // used as it is: no pass over the pool
+  } else {
+    prepare_rows(x, rows, cols, [](int, int) {});
+  }
 }
 
 template <typename Matrix>
-void Transformer<Matrix>::normalize(const float* weight, int first, int rows) {
+void Transformer<Matrix>::normalize(const float* weight, int first, int rows, const float* residual) {
   const int dim = w_.config.dim;
   prepare_rows(xb_.data(), rows, dim, [&](int r0, int r1) {
-    for (int r = r0; r < r1; ++r)
-      rmsnorm(xb_.data() + static_cast<std::size_t>(r) * dim, x_.data() + static_cast<std::size_t>(first + r) * dim,
-              weight, dim, vec_.dot);
+    for (int r = r0; r < r1; ++r) {
+      float* x = x_.data() + static_cast<std::size_t>(first + r) * dim;
+      if (residual) {
+        const float* add = residual + static_cast<std::size_t>(first + r) * dim;
+        for (int i = 0; i < dim; ++i) x[i] += add[i];
+      }
+      rmsnorm(xb_.data() + static_cast<std::size_t>(r) * dim, x, weight, dim, vec_.dot);
+    }
   });
 }
 
@@ -210,7 +219,7 @@ void Transformer<Matrix>::forward(std::span<const Step> rows, int logit_rows) {
     ffn_block(l, batch);
   }
   if (logit_rows == 0) return;
-  normalize(w_.rms_final, batch - logit_rows, logit_rows);
+  normalize(w_.rms_final, batch - logit_rows, logit_rows, xb2_.data());  // the last block's output
   run({{&w_.classifier, logits_.data()}});
 }
 
@@ -219,7 +228,7 @@ void Transformer<Matrix>::attention_block(int l, std::span<const Step> rows) {
   const Config& c = w_.config;
   const LayerWeights<Computing>& L = w_.layers[l];
   const int batch = static_cast<int>(rows.size()), dim = c.dim;
-  normalize(L.rms_att, 0, batch);
+  normalize(L.rms_att, 0, batch, l > 0 ? xb2_.data() : nullptr);  // the last layer's w2 output
   run({{&L.wq, q_.data()}, {&L.wk, k_.data()}, {&L.wv, v_.data()}});
   // forward()'s rows are one sequence's prompt (prefill) or distinct sequences (decode). Decode
   // tasks rotate and store their own heads' keys; prefill rows attend to each other's keys, so
@@ -228,14 +237,18 @@ void Transformer<Matrix>::attention_block(int l, std::span<const Step> rows) {
   if (one_sequence) {
     for (int b = 0; b < batch; ++b) place(l, rows[b], b, 0, c.n_kv_heads);
   }
-  // One task per sequence and group of kv heads: whole sequences when there are enough of them
-  // (each task then streams its rows of the cache as one sequence), split by heads otherwise so
-  // every thread has work.
-  const int groups = std::clamp((2 * pool_.size() + batch - 1) / batch, 1, c.n_kv_heads), tasks = batch * groups;
+  // One task per sequence and group of kv heads (attention_groups): each task of a whole sequence
+  // streams its rows of the cache as one sequence.
+  const int groups = attention_groups(batch), tasks = batch * groups;
   auto heads_of = [&](int task) {
     const int g = task % groups;
     return std::pair{g * c.n_kv_heads / groups, (g + 1) * c.n_kv_heads / groups};
   };
+  // A task that attends with a whole sequence's heads also makes its output row wo's input.
+  const bool own_rows = std::is_same_v<Matrix, Int8Matrix> && groups == 1;
+  if constexpr (std::is_same_v<Matrix, Int8Matrix>) {
+    if (own_rows) shape_input(batch, dim, w_.embedding.group, input_);
+  }
   pool_.run(tasks, [&](int task) {
     const int b = task / groups;
     const auto [kv_begin, kv_end] = heads_of(task);
@@ -245,10 +258,12 @@ void Transformer<Matrix>::attention_block(int l, std::span<const Step> rows) {
       prefetch_rows(l, rows[(task + 1) / groups], next_begin, next_end);
     }
     attend(l, rows[b], b, kv_begin, kv_end);
+    if constexpr (std::is_same_v<Matrix, Int8Matrix>) {
+      if (own_rows) quantize_rows(isa_, xb_.data(), b, b + 1, input_);
+    }
   });
-  prepare(xb_.data(), batch, dim);
+  if (!own_rows) prepare(xb_.data(), batch, dim);
   run({{&L.wo, xb2_.data()}});
-  for (std::size_t i = 0; i < static_cast<std::size_t>(batch) * dim; ++i) x_[i] += xb2_[i];
 }
 
 template <typename Matrix>
@@ -304,12 +319,20 @@ template <typename Matrix>
 void Transformer<Matrix>::ffn_block(int l, int batch) {
   const Config& c = w_.config;
   const LayerWeights<Computing>& L = w_.layers[l];
-  const int dim = c.dim;
-  normalize(L.rms_ffn, 0, batch);
-  matmul_swiglu(pool_, isa_, L.w1, L.w3, input_, hb_.data(), hb2_.data());  // hb = silu(w1 x) * (w3 x)
-  prepare(hb_.data(), batch, c.hidden_dim);
-  run({{&L.w2, xb_.data()}});
-  for (std::size_t i = 0; i < static_cast<std::size_t>(batch) * dim; ++i) x_[i] += xb_[i];
+  normalize(L.rms_ffn, 0, batch, xb2_.data());  // the attention block's output
+  // hb = silu(w1 x) * (w3 x), then w2's input (int8: quantized by the same tasks)
+  if constexpr (std::is_same_v<Matrix, Int8Matrix>) {
+    matmul_swiglu(pool_, isa_, L.w1, L.w3, input_, hb_.data(), hb2_.data(), &hidden_input_);
+  } else {
+    matmul_swiglu(pool_, isa_, L.w1, L.w3, input_, hb_.data(), hb2_.data());
+    hidden_input_ = Fp32Input{hb_.data(), batch, c.hidden_dim};
+  }
+  run({{&L.w2, xb2_.data()}}, hidden_input_);
+}
+
+template <typename Matrix>
+int Transformer<Matrix>::attention_groups(int batch) const {
+  return std::clamp((2 * pool_.size() + batch - 1) / batch, 1, w_.config.n_kv_heads);
 }
 
 template class Transformer<Fp32Matrix>;

@@ -71,15 +71,23 @@ class Transformer final : public Model {
   void prefetch_rows(int layer, const Step& row, int kv_begin, int kv_end) const;
   // Makes rows x cols activations at x the matmul input (int8: quantized).
   void prepare(const float* x, int rows, int cols);
-  // prepare() of xb_ = rmsnorm(x_ rows [first, first + rows)) with `weight`.
-  void normalize(const float* weight, int first, int rows);
+  // prepare() of xb_ = rmsnorm(x_ rows [first, first + rows)) with `weight`, after adding
+  // `residual` (the last block's output, same rows; null for none) to those rows of x_.
+  void normalize(const float* weight, int first, int rows, const float* residual);
   // prepare(), running before(r0, r1) on each block of rows first, in parallel over the pool.
   template <typename Before>
   void prepare_rows(const float* x, int rows, int cols, Before&& before);
   template <std::size_t N>
-  void run(const MatJob<Computing> (&jobs)[N]) {
-    matmul(pool_, isa_, std::span<const MatJob<Computing>>(jobs, N), input_);
+  void run(const MatJob<Computing> (&jobs)[N], const InputFor<Matrix>& input) {
+    matmul(pool_, isa_, std::span<const MatJob<Computing>>(jobs, N), input);
   }
+  template <std::size_t N>
+  void run(const MatJob<Computing> (&jobs)[N]) {
+    run(jobs, input_);
+  }
+  // Attention tasks per sequence: whole sequences when there are enough of them, split by
+  // groups of kv heads otherwise so every thread has work.
+  int attention_groups(int batch) const;
   // One sequence's cached keys (values) of a layer: seq_len x kv_dim elements.
   Kv* keys(int layer, int slot) const;
   Kv* values(int layer, int slot) const;
@@ -98,6 +106,7 @@ class Transformer final : public Model {
   // Activations, rows x width (see forward()).
   std::vector<float> x_, xb_, xb2_, q_, k_, v_, hb_, hb2_, att_, logits_;
   InputFor<Matrix> input_;
+  InputFor<Matrix> hidden_input_;           // w2's input: the SwiGLU output, quantized by its own tasks
   std::vector<float> rope_cos_, rope_sin_;  // seq_len x head_size/2
   // KV cache, [layer][slot][pos][kv_head][head_size]: a sequence's attention reads its positions'
   // rows, every head side by side, as one stream (AttentionSpan); untouched until used (see the

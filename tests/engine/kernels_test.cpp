@@ -263,6 +263,29 @@ TEST_CASE("the SwiGLU activation is silu(gate) * up on every ISA path") {
   }
 }
 
+TEST_CASE("int8 SwiGLU quantizes its output in its own tasks as a separate pass would") {
+  // 2 threads, 8 tasks of whole groups, 3 inputs: the fused quantization must equal quantizing
+  // the finished gate rows, on every path.
+  const int rows = 512, cols = 64, group = 32, batch = 3;
+  const RandomInt8 w1(rows, cols, group, 50), w3(rows, cols, group, 51);
+  auto xf = random_vector(static_cast<std::size_t>(batch) * cols, 52);
+  QuantizedInput x;
+  quantize_input(xf.data(), batch, cols, group, x);
+  ThreadPool pool(2);
+  for (Isa isa : testing::runnable_isas()) {
+    INFO("isa " << to_string(isa));
+    std::vector<float> gate(static_cast<std::size_t>(batch) * rows), up(gate.size());
+    QuantizedInput fused, separate;
+    matmul_swiglu(pool, isa, w1.packed, w3.packed, x, gate.data(), up.data(), &fused);
+    quantize_input(gate.data(), batch, rows, group, separate);
+    CHECK(fused.rows == batch);
+    CHECK(fused.cols == rows);
+    CHECK(fused.q == separate.q);
+    CHECK(fused.scale == separate.scale);
+    CHECK(fused.neg_sum == separate.neg_sum);
+  }
+}
+
 TEST_CASE("thread pool runs every task exactly once across many dispatches") {
   ThreadPool pool(4);
   std::vector<std::atomic<int>> hits(97);
