@@ -35,17 +35,14 @@ struct Kernels {
   }
 
   // A thread's rows are one contiguous run of blocks, read in address order, so one line is
-  // prefetched per line consumed, this far ahead. With 4 or more inputs the loop is busy with
-  // dpbusd and the stream falls behind unless it is fetched further ahead into L2 (T1): a base
-  // batch-8 step's matmuls took ~3.2 ms instead of ~4.0 with T0 4 KiB ahead, which stays best
-  // for batch 1 (where the loop waits on memory).
-  template <int NB>
+  // prefetched per line consumed, 8 KiB ahead into L2 (T1) whatever the batch. With 4 or more
+  // inputs the loop is busy with dpbusd and the stream falls behind unless fetched that far ahead
+  // (a base batch-8 step's matmuls took ~3.2 ms instead of ~4.0 with T0 4 KiB ahead; T1 4 KiB
+  // 0.94x, 12-16 KiB ~0.98x). Batch 1 used T0 4 KiB ahead: T1 8 KiB decodes base int8 1.08-1.15x
+  // faster (medians of 30 paired in-process runs in two sessions; T1 4 KiB 1.13x, T0 8 KiB no
+  // better than T0 4 KiB), most of all when the host's bandwidth is high.
   static DB_AVX512 inline void prefetch_weights(const std::byte* p) {
-    if constexpr (NB >= 4) {
-      _mm_prefetch(reinterpret_cast<const char*>(p + 8192), _MM_HINT_T1);
-    } else {
-      _mm_prefetch(reinterpret_cast<const char*>(p + 4096), _MM_HINT_T0);
-    }
+    _mm_prefetch(reinterpret_cast<const char*>(p + 8192), _MM_HINT_T1);
   }
 
   static DB_AVX512 inline __m512i broadcast4(const std::int8_t* p) {
@@ -73,7 +70,7 @@ struct Kernels {
     for (int j = 0; j < NB; ++j) acc[j] = _mm512_setzero_ps();
     for (int g = 0; g < groups; ++g) {
       const std::byte* gp = base + g * group_bytes;
-      prefetch_weights<NB>(gp);
+      prefetch_weights(gp);
       __m512i sum[kChains][NB];
       for (int j = 0; j < NB; ++j) {
         sum[0][j] = _mm512_set1_epi32(xo[j * groups + g]);
@@ -83,7 +80,7 @@ struct Kernels {
       for (int s = 0; s < steps; s += kChains) {
         for (int c = 0; c < kChains; ++c) {
           const std::byte* line = gp + 64 + 64 * (s + c);
-          prefetch_weights<NB>(line);
+          prefetch_weights(line);
           const __m512i wv = _mm512_load_si512(line);
           for (int j = 0; j < NB; ++j)
             sum[c][j] = _mm512_dpbusd_epi32(sum[c][j], wv, broadcast4(xg + j * w.cols + 4 * (s + c)));
