@@ -6,6 +6,7 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 #include "engine/avx512_math.h"
@@ -94,8 +95,8 @@ DB_AVX512 void mix_of(const float* a, const T* v, std::size_t stride, int count,
   }
 }
 
-// In place, over n scores.
-DB_AVX512 void softmax_of(float* x, int n) {
+// In place, over n scores; *lse as softmax (kernels_impl.h).
+DB_AVX512 void softmax_of(float* x, int n, float* lse) {
   __m512 mv = _mm512_set1_ps(-__builtin_inff());
   for (int i = 0; i < n; i += 16) mv = _mm512_max_ps(mv, _mm512_mask_loadu_ps(mv, lanes(n - i), x + i));
   const __m512 max = _mm512_set1_ps(_mm512_reduce_max_ps(mv));
@@ -106,7 +107,9 @@ DB_AVX512 void softmax_of(float* x, int n) {
     sum = _mm512_add_ps(sum, _mm512_maskz_mov_ps(m, e));
     _mm512_mask_storeu_ps(x + i, m, e);
   }
-  const __m512 inv = _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(sum));
+  const float total = _mm512_reduce_add_ps(sum);
+  if (lse) *lse = _mm512_reduce_max_ps(max) + std::log(total);
+  const __m512 inv = _mm512_set1_ps(1.0f / total);
   for (int i = 0; i < n; i += 16) {
     const __mmask16 m = lanes(n - i);
     _mm512_mask_storeu_ps(x + i, m, _mm512_mul_ps(_mm512_maskz_loadu_ps(m, x + i), inv));
@@ -173,7 +176,8 @@ DB_AVX512 void attend_of(const AttentionSpan& s, const T* k, const T* v) {
       scores_of<false>(s.q + h * n, head(k, h, t0), s.stride, m, n, s.scale, att(h) + t0);
     }
   }
-  for (int h = s.head_begin; h < s.head_end; ++h) softmax_of(att(h), count);
+  for (int h = s.head_begin; h < s.head_end; ++h)
+    softmax_of(att(h), count, s.lse ? s.lse + (h - s.head_begin) : nullptr);
   for (int t0 = 0; t0 < count; t0 += kBlockRows) {
     const int m = std::min(kBlockRows, count - t0);
     for (int h = s.head_begin; h < s.head_end; ++h) {

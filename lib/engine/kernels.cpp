@@ -177,6 +177,21 @@ VectorOps vector_ops(Isa isa) {
   }
 }
 
+void merge_attention(const float* outs, const float* lses, int parts, int heads, int n, float* out) {
+  for (int h = 0; h < heads; ++h) {
+    float max = lses[h];
+    for (int p = 1; p < parts; ++p) max = std::max(max, lses[p * heads + h]);
+    float total = 0.0f;
+    for (int p = 0; p < parts; ++p) total += std::exp(lses[p * heads + h] - max);
+    for (int i = 0; i < n; ++i) out[h * n + i] = 0.0f;
+    for (int p = 0; p < parts; ++p) {
+      const float w = std::exp(lses[p * heads + h] - max) / total;
+      const float* o = outs + (static_cast<std::size_t>(p) * heads + h) * n;
+      for (int i = 0; i < n; ++i) out[h * n + i] += w * o[i];
+    }
+  }
+}
+
 void quantize_rows(Isa isa, const float* x, int r0, int r1, QuantizedInput& out) {
   const std::size_t cols = out.cols;
   quantize_input_groups(isa, x, r0 * cols / out.group, r1 * cols / out.group, out);

@@ -66,6 +66,9 @@ struct AttentionSpan {
   const float* q = nullptr;  // the sequence's queries: head h at q + h * n
   float* out = nullptr;      // its attention output: head h at out + h * n
   float* att = nullptr;      // scratch, (head_end - head_begin) x count floats: the softmax weights
+  // When set, per head from head_begin: log of the sum of e^score over the span, so spans of one
+  // sequence's positions attended separately can be merged (merge_attention).
+  float* lse = nullptr;
   int head_begin = 0, head_end = 0;
   int group = 1;  // query heads per kv head
   int n = 0;      // head size
@@ -96,5 +99,10 @@ struct VectorOps {
   void (*attend_half)(const AttentionSpan& s, const std::uint16_t* k, const std::uint16_t* v);
 };
 VectorOps vector_ops(Isa isa);
+
+/// Merges `parts` attentions of one sequence over consecutive spans of its positions (each with
+/// its AttentionSpan::lse) into out: per head, the spans' outputs weighted by e^lse / sum of e^lse.
+/// outs: parts x (heads x n) floats; lses: parts x heads.
+void merge_attention(const float* outs, const float* lses, int parts, int heads, int n, float* out);
 
 }  // namespace deploybench::engine

@@ -48,8 +48,8 @@ void mix_half_avx512(const float* a, const std::uint16_t* v, std::size_t stride,
 void attend_avx512(const AttentionSpan& s, const float* k, const float* v);
 void attend_half_avx512(const AttentionSpan& s, const std::uint16_t* k, const std::uint16_t* v);
 
-/// In place over n scores: x = e^(x - max) / sum.
-inline void softmax(float* x, int n) {
+/// In place over n scores: x = e^(x - max) / sum; *lse = log of the sum of e^x when lse is set.
+inline void softmax(float* x, int n, float* lse = nullptr) {
   float max = x[0];
   for (int i = 1; i < n; ++i) max = x[i] > max ? x[i] : max;
   float sum = 0.0f;
@@ -58,6 +58,7 @@ inline void softmax(float* x, int n) {
     sum += x[i];
   }
   for (int i = 0; i < n; ++i) x[i] /= sum;
+  if (lse) *lse = max + std::log(sum);
 }
 
 /// VectorOps::attend of paths without their own: one head at a time, by the path's scores and mix.
@@ -67,7 +68,7 @@ void attend_by_heads(const AttentionSpan& s, const T* k, const T* v) {
     const std::size_t kv = static_cast<std::size_t>(h / s.group) * s.n;
     float* att = s.att + static_cast<std::size_t>(h - s.head_begin) * s.count;
     Scores(s.q + h * s.n, k + kv, s.stride, s.count, s.n, s.scale, att);
-    softmax(att, s.count);
+    softmax(att, s.count, s.lse ? s.lse + (h - s.head_begin) : nullptr);
     Mix(att, v + kv, s.stride, s.count, s.n, s.out + h * s.n);
   }
 }

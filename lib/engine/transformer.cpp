@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "core/check.h"
 #include "engine/arena.h"
@@ -66,6 +67,9 @@ Transformer<Matrix>::Transformer(Weights<Matrix> weights, const ModelOptions& op
   hb_.resize(rows * c.hidden_dim);
   hb2_.resize(rows * c.hidden_dim);
   att_.resize(rows * c.n_heads * static_cast<std::size_t>(c.seq_len));
+  const std::size_t spans = rows + 2 * static_cast<std::size_t>(pool_.size());  // >= batch * attention_parts
+  part_out_.resize(spans * c.dim);
+  part_lse_.resize(spans * c.n_heads);
   logits_.resize(static_cast<std::size_t>(max_sequences_) * c.vocab_size);
   const int half = c.head_size() / 2;
   rope_cos_.resize(static_cast<std::size_t>(c.seq_len) * half);
@@ -235,83 +239,92 @@ void Transformer<Matrix>::attention_block(int l, std::span<const Step> rows) {
   // every row's keys are stored before any row attends.
   const bool one_sequence = batch > 1 && rows[0].slot == rows[1].slot;
   if (one_sequence) {
-    for (int b = 0; b < batch; ++b) place(l, rows[b], b, 0, c.n_kv_heads);
+    for (int b = 0; b < batch; ++b) place(l, rows[b], b);
   }
-  // One task per sequence and group of kv heads (attention_groups): each task of a whole sequence
-  // streams its rows of the cache as one sequence.
-  const int groups = attention_groups(batch), tasks = batch * groups;
-  auto heads_of = [&](int task) {
-    const int g = task % groups;
-    return std::pair{g * c.n_kv_heads / groups, (g + 1) * c.n_kv_heads / groups};
-  };
-  // A task that attends with a whole sequence's heads also makes its output row wo's input.
-  const bool own_rows = std::is_same_v<Matrix, Int8Matrix> && groups == 1;
+  // One task per sequence and span of its positions (attention_parts): each task streams its
+  // span's rows of the cache, every head side by side, as one sequence. With several spans, their
+  // outputs are merged after the run, and every span needs the rotated queries first.
+  const int parts = attention_parts(batch), tasks = batch * parts;
+  if (parts > 1 && !one_sequence) {
+    for (int b = 0; b < batch; ++b) place(l, rows[b], b);
+  }
+  // A task that attends with a whole sequence also makes its output row wo's input.
+  const bool own_rows = std::is_same_v<Matrix, Int8Matrix> && parts == 1;
   if constexpr (std::is_same_v<Matrix, Int8Matrix>) {
     if (own_rows) shape_input(batch, dim, w_.embedding.group, input_);
   }
   pool_.run(tasks, [&](int task) {
-    const int b = task / groups;
-    const auto [kv_begin, kv_end] = heads_of(task);
-    if (!one_sequence) place(l, rows[b], b, kv_begin, kv_end);
-    if (task + 1 < tasks) {
-      const auto [next_begin, next_end] = heads_of(task + 1);
-      prefetch_rows(l, rows[(task + 1) / groups], next_begin, next_end);
-    }
-    attend(l, rows[b], b, kv_begin, kv_end);
+    const int b = task / parts;
+    if (parts == 1 && !one_sequence) place(l, rows[b], b);
+    if (task + 1 < tasks) prefetch_rows(l, rows[(task + 1) / parts], (task + 1) % parts, parts);
+    attend(l, rows[b], b, task % parts, parts);
     if constexpr (std::is_same_v<Matrix, Int8Matrix>) {
       if (own_rows) quantize_rows(isa_, xb_.data(), b, b + 1, input_);
     }
   });
+  if (parts > 1) {
+    for (int b = 0; b < batch; ++b) {
+      const std::size_t first = static_cast<std::size_t>(b) * parts;
+      merge_attention(part_out_.data() + first * dim, part_lse_.data() + first * c.n_heads, parts, c.n_heads,
+                      c.head_size(), xb_.data() + static_cast<std::size_t>(b) * dim);
+    }
+  }
   if (!own_rows) prepare(xb_.data(), batch, dim);
   run({{&L.wo, xb2_.data()}});
 }
 
 template <typename Matrix>
-void Transformer<Matrix>::place(int l, const Step& row, int b, int kv_begin, int kv_end) {
+void Transformer<Matrix>::place(int l, const Step& row, int b) {
   const Config& c = w_.config;
-  const int hs = c.head_size(), half = hs / 2, group = c.n_heads / c.n_kv_heads, kv_dim = c.kv_dim();
+  const int hs = c.head_size(), half = hs / 2, kv_dim = c.kv_dim();
   const float* cos = rope_cos_.data() + static_cast<std::size_t>(row.pos) * half;
   const float* sin = rope_sin_.data() + static_cast<std::size_t>(row.pos) * half;
-  const int n = (kv_end - kv_begin) * hs;
-  rotate(q_.data() + static_cast<std::size_t>(b) * c.dim + kv_begin * group * hs, n * group, hs, cos, sin);
-  float* k = k_.data() + static_cast<std::size_t>(b) * kv_dim + kv_begin * hs;
-  rotate(k, n, hs, cos, sin);
-  const std::size_t at = static_cast<std::size_t>(row.pos) * kv_dim + kv_begin * hs;
-  store(k, keys(l, row.slot) + at, n);
-  store(v_.data() + static_cast<std::size_t>(b) * kv_dim + kv_begin * hs, values(l, row.slot) + at, n);
+  rotate(q_.data() + static_cast<std::size_t>(b) * c.dim, c.dim, hs, cos, sin);
+  float* k = k_.data() + static_cast<std::size_t>(b) * kv_dim;
+  rotate(k, kv_dim, hs, cos, sin);
+  const std::size_t at = static_cast<std::size_t>(row.pos) * kv_dim;
+  store(k, keys(l, row.slot) + at, kv_dim);
+  store(v_.data() + static_cast<std::size_t>(b) * kv_dim, values(l, row.slot) + at, kv_dim);
 }
 
 // A pool thread runs its attention tasks in order: start the next task's key stream (its first
 // rows) into L2 before this one, so it does not start cold from DRAM.
 template <typename Matrix>
-void Transformer<Matrix>::prefetch_rows(int l, const Step& row, int kv_begin, int kv_end) const {
-  const Config& c = w_.config;
-  const std::size_t bytes = sizeof(Kv) * (kv_end - kv_begin) * c.head_size();
-  const auto* k = reinterpret_cast<const char*>(keys(l, row.slot) + kv_begin * c.head_size());
-  for (int t = 0; t < std::min(row.pos + 1, 8); ++t) {
-    for (std::size_t i = 0; i < bytes; i += 64) __builtin_prefetch(k + t * sizeof(Kv) * c.kv_dim() + i, 0, 2);
+void Transformer<Matrix>::prefetch_rows(int l, const Step& row, int part, int parts) const {
+  const std::size_t bytes = sizeof(Kv) * w_.config.kv_dim();
+  const int count = row.pos + 1, t0 = count * part / parts, t1 = std::min(count * (part + 1) / parts, t0 + 8);
+  const auto* k = reinterpret_cast<const char*>(keys(l, row.slot));
+  for (int t = t0; t < t1; ++t) {
+    for (std::size_t i = 0; i < bytes; i += 64) __builtin_prefetch(k + t * bytes + i, 0, 2);
   }
 }
 
 template <typename Matrix>
-void Transformer<Matrix>::attend(int l, const Step& row, int b, int kv_begin, int kv_end) {
+void Transformer<Matrix>::attend(int l, const Step& row, int b, int part, int parts) {
   const Config& c = w_.config;
-  const int hs = c.head_size(), group = c.n_heads / c.n_kv_heads;
+  const int hs = c.head_size(), count = row.pos + 1, t0 = count * part / parts, t1 = count * (part + 1) / parts;
+  const std::size_t kv_dim = c.kv_dim(), slot = static_cast<std::size_t>(b) * parts + part;
   AttentionSpan s;
   s.q = q_.data() + static_cast<std::size_t>(b) * c.dim;
-  s.out = xb_.data() + static_cast<std::size_t>(b) * c.dim;
-  s.att = att_.data() + (static_cast<std::size_t>(b) * c.n_heads + kv_begin * group) * c.seq_len;
-  s.head_begin = kv_begin * group;
-  s.head_end = kv_end * group;
-  s.group = group;
+  s.out = parts == 1 ? xb_.data() + static_cast<std::size_t>(b) * c.dim : part_out_.data() + slot * c.dim;
+  s.lse = parts == 1 ? nullptr : part_lse_.data() + slot * c.n_heads;
+  if (t0 == t1) {  // an empty span (fewer positions than spans) weighs nothing in the merge
+    std::fill(s.out, s.out + c.dim, 0.0f);
+    std::fill(s.lse, s.lse + c.n_heads, -std::numeric_limits<float>::infinity());
+    return;
+  }
+  s.att = att_.data() + (static_cast<std::size_t>(b) * c.seq_len + t0) * c.n_heads;
+  s.head_begin = 0;
+  s.head_end = c.n_heads;
+  s.group = c.n_heads / c.n_kv_heads;
   s.n = hs;
-  s.count = row.pos + 1;
-  s.stride = static_cast<std::size_t>(c.kv_dim());
+  s.count = t1 - t0;
+  s.stride = kv_dim;
   s.scale = 1.0f / std::sqrt(static_cast<float>(hs));
   if constexpr (std::is_same_v<Kv, float>) {
-    vec_.attend(s, keys(l, row.slot), values(l, row.slot));
+    vec_.attend(s, keys(l, row.slot) + t0 * kv_dim, values(l, row.slot) + t0 * kv_dim);
   } else {
-    vec_.attend_half(s, keys(l, row.slot), values(l, row.slot));
+    vec_.attend_half(s, keys(l, row.slot) + t0 * kv_dim, values(l, row.slot) + t0 * kv_dim);
   }
 }
 
@@ -331,8 +344,8 @@ void Transformer<Matrix>::ffn_block(int l, int batch) {
 }
 
 template <typename Matrix>
-int Transformer<Matrix>::attention_groups(int batch) const {
-  return std::clamp((2 * pool_.size() + batch - 1) / batch, 1, w_.config.n_kv_heads);
+int Transformer<Matrix>::attention_parts(int batch) const {
+  return std::max(1, (2 * pool_.size() + batch - 1) / batch);
 }
 
 template class Transformer<Fp32Matrix>;

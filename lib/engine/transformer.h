@@ -63,12 +63,13 @@ class Transformer final : public Model {
   void forward(std::span<const Step> rows, int logit_rows);
   void attention_block(int layer, std::span<const Step> rows);
   void ffn_block(int layer, int rows);
-  // Rotates row b's queries and keys of kv heads [kv_begin, kv_end) (and their query heads) to
-  // its position and stores its keys and values there in the cache.
-  void place(int layer, const Step& row, int b, int kv_begin, int kv_end);
-  // Row b's attention output (xb_) for the query heads of kv heads [kv_begin, kv_end).
-  void attend(int layer, const Step& row, int b, int kv_begin, int kv_end);
-  void prefetch_rows(int layer, const Step& row, int kv_begin, int kv_end) const;
+  // Rotates row b's queries and keys to its position and stores its keys and values there in the
+  // cache.
+  void place(int layer, const Step& row, int b);
+  // Row b's attention over span `part` of `parts` of its positions: its output (xb_, or with
+  // several spans part_out_ and part_lse_, merged after).
+  void attend(int layer, const Step& row, int b, int part, int parts);
+  void prefetch_rows(int layer, const Step& row, int part, int parts) const;
   // Makes rows x cols activations at x the matmul input (int8: quantized).
   void prepare(const float* x, int rows, int cols);
   // prepare() of xb_ = rmsnorm(x_ rows [first, first + rows)) with `weight`, after adding
@@ -85,9 +86,9 @@ class Transformer final : public Model {
   void run(const MatJob<Computing> (&jobs)[N]) {
     run(jobs, input_);
   }
-  // Attention tasks per sequence: whole sequences when there are enough of them, split by
-  // groups of kv heads otherwise so every thread has work.
-  int attention_groups(int batch) const;
+  // Attention tasks per sequence: whole sequences when there are enough of them, split into
+  // spans of positions otherwise so every thread has work (each task still reads whole rows).
+  int attention_parts(int batch) const;
   // One sequence's cached keys (values) of a layer: seq_len x kv_dim elements.
   Kv* keys(int layer, int slot) const;
   Kv* values(int layer, int slot) const;
@@ -105,6 +106,7 @@ class Transformer final : public Model {
   ThreadPool pool_;
   // Activations, rows x width (see forward()).
   std::vector<float> x_, xb_, xb2_, q_, k_, v_, hb_, hb2_, att_, logits_;
+  std::vector<float> part_out_, part_lse_;  // per (row, span): attention output, per head log-sum-exp
   InputFor<Matrix> input_;
   InputFor<Matrix> hidden_input_;           // w2's input: the SwiGLU output, quantized by its own tasks
   std::vector<float> rope_cos_, rope_sin_;  // seq_len x head_size/2

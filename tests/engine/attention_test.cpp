@@ -124,3 +124,36 @@ TEST_CASE("multi-head attention over cache rows agrees with a plain softmax atte
     }
   }
 }
+
+TEST_CASE("attention over spans of the positions, merged by their log-sum-exp, is the whole attention") {
+  for (const Shape& s : {Shape{12, 12, 64, 97}, Shape{6, 3, 48, 21}, Shape{4, 2, 16, 3}}) {
+    const Cache<float> cache(s, static_cast<std::uint64_t>(s.n * 1000 + s.count));
+    Rng rng(static_cast<std::uint64_t>(s.count));
+    std::vector<float> q(static_cast<std::size_t>(s.heads) * s.n);
+    for (float& x : q) x = static_cast<float>(rng.normal(0.0, 1.0));
+    const float scale = 1.0f / std::sqrt(static_cast<float>(s.n));
+    const auto expected = reference(s, cache, q, scale, 0, s.heads);
+    constexpr int kParts = 3;
+    for (Isa isa : testing::runnable_isas()) {
+      INFO("isa " << to_string(isa) << " heads " << s.heads << "/" << s.kv_heads << " count " << s.count);
+      std::vector<float> outs(kParts * q.size()), lses(kParts * s.heads), att(q.size() * s.count), out(q.size());
+      for (int p = 0; p < kParts; ++p) {
+        const int t0 = s.count * p / kParts, t1 = s.count * (p + 1) / kParts;
+        AttentionSpan span;
+        span.q = q.data();
+        span.out = outs.data() + p * q.size();
+        span.att = att.data();
+        span.lse = lses.data() + p * s.heads;
+        span.head_end = s.heads;
+        span.group = s.heads / s.kv_heads;
+        span.n = s.n;
+        span.count = t1 - t0;
+        span.stride = cache.stride;
+        span.scale = scale;
+        vector_ops(isa).attend(span, cache.k.data() + t0 * cache.stride, cache.v.data() + t0 * cache.stride);
+      }
+      merge_attention(outs.data(), lses.data(), kParts, s.heads, s.n, out.data());
+      for (std::size_t i = 0; i < out.size(); ++i) REQUIRE(out[i] == Approx(expected[i]).epsilon(1e-5).margin(1e-5));
+    }
+  }
+}
