@@ -110,8 +110,8 @@ class Transformer final : public Model {
   InputFor<Matrix> input_;
   InputFor<Matrix> hidden_input_;           // w2's input: the SwiGLU output, quantized by its own tasks
   std::vector<float> rope_cos_, rope_sin_;  // seq_len x head_size/2
-  // KV cache, [layer][slot][pos][kv_head][head_size]: a sequence's attention reads its positions'
-  // rows, every head side by side, as one stream (AttentionSpan); untouched until used (see the
+  // KV cache, [layer][slot][pos][kv_dim]: a sequence's attention reads its positions' rows, every
+  // kv head side by side, as one stream (AttentionSpan); untouched until used (see the
   // constructor for the page size).
   std::shared_ptr<void> key_memory_, value_memory_;
 };
