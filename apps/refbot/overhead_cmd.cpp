@@ -25,6 +25,7 @@ struct OverheadFlags {
   int repetitions = 0;
   int warmup = 3;
   int client_pollers = -1;
+  std::string client_spin_below = "0s";
   bool same_cpu = true;
   bool json = false;
   bool verbose = false;
@@ -46,6 +47,7 @@ void print_json(const serve::OverheadResult& r) {
                      {"inprocess_tok_s", p.inprocess_tok_s()},
                      {"http_tok_s", p.http_tok_s},
                      {"server_tok_s", p.server_tok_s},
+                     {"engine_calls_tok_s", p.engine_tok_s},
                      {"overhead", p.overhead()},
                      {"inprocess_thread", thread_json(p.inprocess_thread)},
                      {"engine_thread", thread_json(p.engine_thread)}});
@@ -58,6 +60,7 @@ void print_json(const serve::OverheadResult& r) {
                       {"inprocess_tok_s", r.inprocess_tok_s},
                       {"http_tok_s", r.http_tok_s},
                       {"server_tok_s", r.server_tok_s},
+                      {"engine_calls_tok_s", r.engine_tok_s},
                       {"overhead", r.overhead},
                       {"overhead_q1", r.overhead_q1},
                       {"overhead_q3", r.overhead_q3},
@@ -81,11 +84,13 @@ void print_table(const serve::OverheadResult& r, bool verbose) {
   if (verbose)
     for (const auto& p : r.pairs)
       fmt::print(
-          "  in-process {:7.1f} | HTTP {:7.1f} (server clock {:7.1f}) | in-process {:7.1f} tok/s  overhead {:6.2f} %\n"
+          "  in-process {:7.1f} | HTTP {:7.1f} (server clock {:7.1f}, engine calls {:7.1f}) | in-process {:7.1f} "
+          "tok/s  overhead {:6.2f} %\n"
           "    in-process thread: {}\n    engine thread:     {}\n",
-          p.inprocess_before, p.http_tok_s, p.server_tok_s, p.inprocess_after, 100.0 * p.overhead(),
+          p.inprocess_before, p.http_tok_s, p.server_tok_s, p.engine_tok_s, p.inprocess_after, 100.0 * p.overhead(),
           thread_text(p.inprocess_thread), thread_text(p.engine_thread));
   fmt::print("{:<32} {:>10.1f} tok/s\n", "in-process (prefill+decode)", r.inprocess_tok_s);
+  fmt::print("{:<32} {:>10.1f} tok/s\n", "server's engine calls", r.engine_tok_s);
   fmt::print("{:<32} {:>10.1f} tok/s\n", "server clock (Server-Timing)", r.server_tok_s);
   fmt::print("{:<32} {:>10.1f} tok/s\n", "through HTTP (SSE, loopback)", r.http_tok_s);
   fmt::print("{:<32} {:>9.2f} %  (median of pairs; 95% CI {:.2f} .. {:.2f} %, quartiles {:.2f} .. {:.2f} %)\n",
@@ -116,6 +121,12 @@ int run_overhead(const OverheadFlags& f) {
   o.repetitions = f.repetitions;
   o.warmup = f.warmup;
   o.client_pollers = f.client_pollers;
+  auto spin = parse_duration(f.client_spin_below);
+  if (!spin) {
+    fmt::print(stderr, "refbot overhead: --client-spin-below: {}\n", spin.error().message);
+    return 2;
+  }
+  o.client_spin_below = *spin;
   o.same_cpu = f.same_cpu;
   auto r = serve::measure_serving_overhead(o);
   if (!r) {
@@ -150,6 +161,8 @@ void setup_overhead(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   sub->add_option("--warmup", f->warmup, "Pairs of runs discarded before measuring")->capture_default_str();
   sub->add_option("--client-pollers", f->client_pollers, "As refbot serve --client-pollers")->capture_default_str();
+  sub->add_option("--client-spin-below", f->client_spin_below, "As refbot serve --client-spin-below")
+      ->capture_default_str();
   sub->add_flag("--same-cpu,!--no-same-cpu", f->same_cpu,
                 "Run the in-process side on the CPU the server's engine thread used (default on)");
   sub->add_flag("--json", f->json, "Print JSON instead of a table");

@@ -64,7 +64,10 @@ void Generation::await_due(TimePoint deadline) {
   const TimePoint due = TimePoint(Nanos(taken_push_ns_)) + gap_;
   // Wake early enough to absorb timer slack (50 us by default) and a little jitter.
   const Nanos early = std::min<Nanos>(gap_ / 4, std::chrono::microseconds(150));
-  if (!arrived()) std::this_thread::sleep_until(std::min(due - early, deadline));
+  if (gap_ >= slots_->spin_below() && !arrived()) {
+    ++naps_;
+    std::this_thread::sleep_until(std::min(due - early, deadline));
+  }
   const TimePoint give_up = std::min(due + gap_ / 2, deadline);
   while (!arrived() && SteadyClock::now() < give_up) {
     if (::sched_getcpu() == slots_->engine_cpu()) return;  // block instead: the wake-up is cheaper

@@ -6,9 +6,13 @@
 // Waking a blocked thread costs the waker a cross-CPU interrupt, and here the waker is the
 // scheduler thread, whose CPU time is the decode loop's (on a 2-vCPU VM that costs a few
 // percent of decode speed at one wake per token). So a client with a spare core (PollSlots)
-// learns the token cadence and sleeps until just before the next token is due, then polls
-// for it: the scheduler's push then finds nobody blocked and makes no system call. A token
-// that does not come within half a gap of when it was due falls back to a blocking wait.
+// learns the token cadence and polls for its next token: the scheduler's push then finds
+// nobody blocked and makes no system call. Through gaps of at least PollSlots::spin_below it
+// first sleeps until just before the token is due; through shorter ones it polls the whole
+// gap, because on a VM the polling vCPU's halt and timer wake-up once per token slow the
+// engine's vCPU too (tiny int8 at ~0.5 ms per token: ~3% slower decode when the poller
+// sleeps, measured by refbot overhead). A token that does not come within half a gap of when
+// it was due falls back to a blocking wait.
 #include <pthread.h>
 #include <sched.h>
 
@@ -60,7 +64,8 @@ using GenerationEvent = std::variant<TokenEvent, FinishEvent, FailEvent>;
 /// (polling on the engine's cores would take time from the decode it waits for).
 class PollSlots {
  public:
-  explicit PollSlots(int slots) : free_(slots) {}
+  /// `spin_below`: token gaps shorter than this are polled through without sleeping.
+  explicit PollSlots(int slots, Nanos spin_below = Nanos::zero()) : free_(slots), spin_below_(spin_below) {}
   bool try_acquire();
   void release() { free_.fetch_add(1, std::memory_order_relaxed); }
   /// The CPU the scheduler thread runs on: a client that finds itself there stops polling
@@ -71,9 +76,11 @@ class PollSlots {
     if (engine_cpu_.load(std::memory_order_relaxed) != cpu) engine_cpu_.store(cpu, std::memory_order_relaxed);
   }
   int engine_cpu() const { return engine_cpu_.load(std::memory_order_relaxed); }
+  Nanos spin_below() const { return spin_below_; }
 
  private:
   std::atomic<int> free_;
+  const Nanos spin_below_;
   std::atomic<int> engine_cpu_{-1};
 };
 
@@ -94,10 +101,12 @@ class Generation {
   bool cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
   /// Client side: waits that found nothing and blocked until the scheduler woke them.
   int blocked_waits() const { return blocked_waits_; }
+  /// Client side: waits that slept until shortly before their token was due.
+  int naps() const { return naps_; }
 
  private:
-  /// Sleeps until shortly before the next token is due, then polls until it arrives or is
-  /// half a gap late. Returns at once while the cadence is unknown.
+  /// Sleeps until shortly before the next token is due (gaps of at least spin_below), then
+  /// polls until it arrives or is half a gap late. Returns at once while the cadence is unknown.
   void await_due(TimePoint deadline);
   void note_arrival(std::uint64_t pushed, std::int64_t last_push_ns, bool done);
   /// Takes a poll slot and moves this (client) thread off the scheduler's CPU: a poller woken
@@ -122,6 +131,7 @@ class Generation {
   std::int64_t taken_push_ns_ = 0;  // push time of the latest event taken
   Nanos gap_{0};                    // between the two latest tokens, when taken one by one
   int blocked_waits_ = 0;
+  int naps_ = 0;
 };
 
 }  // namespace deploybench::serve

@@ -5,6 +5,7 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <atomic>
 #include <latch>
 #include <thread>
 
@@ -19,22 +20,34 @@ namespace deploybench::serve {
 namespace {
 
 /// Lends the benchmark's engine to the server, which otherwise owns what its loader returns.
-/// The two never drive it at the same time: the benchmark alternates.
+/// The two never drive it at the same time: the benchmark alternates. Adds up the wall time of
+/// the server's prefill and decode calls, so an HTTP run's overhead splits into the engine
+/// itself running slower and the scheduler's work between its calls.
 class BorrowedEngine final : public Engine {
  public:
-  explicit BorrowedEngine(Engine& e) : e_(e) {}
+  BorrowedEngine(Engine& e, std::atomic<std::int64_t>& busy_ns) : e_(e), busy_ns_(busy_ns) {}
   const EngineInfo& info() const override { return e_.info(); }
   std::vector<int> encode(std::string_view t, bool bos) const override { return e_.encode(t, bos); }
   std::string decode_piece(int prev, int token) const override { return e_.decode_piece(prev, token); }
   int eos() const override { return e_.eos(); }
   std::span<const float> prefill(int slot, std::span<const int> tokens, int start) override {
-    return e_.prefill(slot, tokens, start);
+    return timed([&] { return e_.prefill(slot, tokens, start); });
   }
-  std::span<const float> decode(std::span<const Step> steps) override { return e_.decode(steps); }
+  std::span<const float> decode(std::span<const Step> steps) override {
+    return timed([&] { return e_.decode(steps); });
+  }
   std::unique_ptr<TokenSampler> make_sampler(const SamplingOptions& o) const override { return e_.make_sampler(o); }
 
  private:
+  template <typename Call>
+  std::span<const float> timed(Call&& call) {
+    const TimePoint start = SteadyClock::now();
+    const auto logits = call();
+    busy_ns_.fetch_add((SteadyClock::now() - start).count(), std::memory_order_relaxed);
+    return logits;
+  }
   Engine& e_;
+  std::atomic<std::int64_t>& busy_ns_;
 };
 
 double median(const std::vector<double>& v) { return v.empty() ? 0 : stats::median(v); }
@@ -93,6 +106,7 @@ InProcessRun inprocess_rate_on(int cpu, Engine& engine, const std::vector<int>& 
 struct HttpRates {
   double wall_tok_s = 0;    // by the client's clock
   double server_tok_s = 0;  // by the server's Server-Timing figures (slowest sequence)
+  double engine_tok_s = 0;  // over the wall time of the server's engine calls
   ThreadStats engine_thread;
 };
 
@@ -113,7 +127,7 @@ void avoid_cpu(int cpu) {
 /// keeps a pooled keep-alive connection open; the server accepts it and parks a connection
 /// thread on it) before, the connections' close after.
 Result<HttpRates> http_rate(int port, const std::string& body, int batch, int tokens, std::optional<pid_t> engine_tid,
-                            int engine_cpu) {
+                            int engine_cpu, std::atomic<std::int64_t>& engine_busy_ns) {
   const auto n = static_cast<std::size_t>(batch);
   std::vector<Result<StreamStats>> results(n, Error{});
   std::latch ready(batch), go(1);
@@ -128,6 +142,7 @@ Result<HttpRates> http_rate(int port, const std::string& body, int batch, int to
     });
   ready.wait();
   const auto before = engine_tid ? read_thread_stats(*engine_tid) : std::nullopt;
+  engine_busy_ns.store(0);
   go.count_down();
   for (auto& c : clients) c.join();
   const auto after = engine_tid ? read_thread_stats(*engine_tid) : std::nullopt;
@@ -143,7 +158,8 @@ Result<HttpRates> http_rate(int port, const std::string& body, int batch, int to
     server_ms = std::max(server_ms, r->server_ms);
   }
   const double seconds = to_seconds(end - start);
-  HttpRates rates{batch * tokens / seconds, batch * tokens / (server_ms / 1000.0), {}};
+  const double engine_seconds = static_cast<double>(engine_busy_ns.load()) * 1e-9;
+  HttpRates rates{batch * tokens / seconds, batch * tokens / (server_ms / 1000.0), batch * tokens / engine_seconds, {}};
   if (before && after) rates.engine_thread = *after - *before;
   return rates;
 }
@@ -151,16 +167,18 @@ Result<HttpRates> http_rate(int port, const std::string& body, int batch, int to
 constexpr std::size_t kMinPairsForInterval = 10;
 
 void summarize(OverheadResult& r) {
-  std::vector<double> inprocess, http, server, overhead;
+  std::vector<double> inprocess, http, server, engine_calls, overhead;
   for (const auto& p : r.pairs) {
     inprocess.push_back(p.inprocess_tok_s());
     http.push_back(p.http_tok_s);
     server.push_back(p.server_tok_s);
+    engine_calls.push_back(p.engine_tok_s);
     overhead.push_back(p.overhead());
   }
   r.inprocess_tok_s = median(inprocess);
   r.http_tok_s = median(http);
   r.server_tok_s = median(server);
+  r.engine_tok_s = median(engine_calls);
   r.overhead = median(overhead);
   r.overhead_q1 = stats::quantile(overhead, 0.25);
   r.overhead_q3 = stats::quantile(overhead, 0.75);
@@ -178,8 +196,13 @@ void summarize(OverheadResult& r) {
 /// The two sides of the comparison over one loaded engine and one server.
 class Sides {
  public:
-  Sides(const OverheadOptions& options, Engine& engine, Server& server, std::vector<int> prompt)
-      : options_(options), engine_(engine), server_(server), prompt_(std::move(prompt)) {
+  Sides(const OverheadOptions& options, Engine& engine, Server& server, std::atomic<std::int64_t>& engine_busy_ns,
+        std::vector<int> prompt)
+      : options_(options),
+        engine_(engine),
+        server_(server),
+        engine_busy_ns_(engine_busy_ns),
+        prompt_(std::move(prompt)) {
     body_ =
         fmt::format(R"({{"messages":[{{"role":"user","content":"{}"}}],"stream":true,"max_tokens":{},"min_tokens":{},)"
                     R"("temperature":0,"stream_options":{{"include_usage":true}}}})",
@@ -192,13 +215,14 @@ class Sides {
   Result<HttpRates> http() {
     if (!engine_tid_) engine_tid_ = find_thread("refbot-sched");  // exists once the engine is loaded
     return http_rate(server_.port(), body_, options_.model.max_sequences, options_.tokens, engine_tid_,
-                     server_.engine_cpu());
+                     server_.engine_cpu(), engine_busy_ns_);
   }
 
  private:
   const OverheadOptions& options_;
   Engine& engine_;
   Server& server_;
+  std::atomic<std::int64_t>& engine_busy_ns_;
   std::vector<int> prompt_;
   std::string body_;
   std::optional<pid_t> engine_tid_;
@@ -223,7 +247,7 @@ Status measure_pairs(const OverheadOptions& options, Sides& sides, OverheadResul
     if (!h) return h.error();
     const InProcessRun after = sides.inprocess();
     result.pairs.push_back(
-        {before.tok_s, after.tok_s, h->wall_tok_s, h->server_tok_s, before.thread, h->engine_thread});
+        {before.tok_s, after.tok_s, h->wall_tok_s, h->server_tok_s, h->engine_tok_s, before.thread, h->engine_thread});
     before = after;
   }
   result.seconds = to_seconds(SteadyClock::now() - start);
@@ -260,13 +284,15 @@ Result<OverheadResult> measure_serving_overhead(const OverheadOptions& options) 
   server_options.http.port = 0;
   server_options.scheduler.max_batch = result.batch;
   server_options.scheduler.client_pollers = options.client_pollers;
-  Server server(server_options, [&engine]() -> Result<std::unique_ptr<Engine>> {
-    return std::unique_ptr<Engine>(std::make_unique<BorrowedEngine>(engine));
+  server_options.scheduler.client_spin_below = options.client_spin_below;
+  std::atomic<std::int64_t> engine_busy_ns{0};
+  Server server(server_options, [&engine, &engine_busy_ns]() -> Result<std::unique_ptr<Engine>> {
+    return std::unique_ptr<Engine>(std::make_unique<BorrowedEngine>(engine, engine_busy_ns));
   });
   if (auto st = server.start(); !st) return st.error();
   std::thread run([&] { (void)server.run(); });
   server.wait_ready();
-  Sides sides(options, engine, server, std::move(prompt));
+  Sides sides(options, engine, server, engine_busy_ns, std::move(prompt));
   const Status measured = measure_pairs(options, sides, result);
   server.stop();
   run.join();

@@ -21,9 +21,10 @@ struct OverheadOptions {
   int tokens = 128;            // generated per sequence (max_tokens = min_tokens)
   /// Measuring time (after warm-up): HTTP runs continue until it is spent.
   Nanos duration = std::chrono::seconds(30);
-  int repetitions = 0;      // > 0: exactly this many HTTP runs instead of the time budget
-  int warmup = 3;           // pairs of runs before the measurement, discarded
-  int client_pollers = -1;  // the server's SchedulerOptions::client_pollers
+  int repetitions = 0;                      // > 0: exactly this many HTTP runs instead of the time budget
+  int warmup = 3;                           // pairs of runs before the measurement, discarded
+  int client_pollers = -1;                  // the server's SchedulerOptions::client_pollers
+  Nanos client_spin_below = Nanos::zero();  // SchedulerOptions::client_spin_below
   /// Run each in-process measurement on the CPU where the server's scheduler thread ran in
   /// the previous HTTP run. The kernel places that thread, while the benchmark's main thread
   /// tends to stay where the process started; on a VM whose vCPUs differ in speed (one of
@@ -40,6 +41,10 @@ struct OverheadPair {
   /// By the server's own clock (Server-Timing: queue + prefill + decode of the slowest
   /// sequence): the part of the overhead that is scheduling rather than HTTP, JSON and client.
   double server_tok_s = 0;
+  /// Over the wall time of the server's prefill and decode calls alone: below the in-process
+  /// rate when the engine itself runs slower in the server; the rest of the server clock's gap
+  /// is the scheduler's work between the calls.
+  double engine_tok_s = 0;
   /// The thread doing the decoding on each side over its timed run: the in-process run
   /// before, and the server's scheduler thread (zeros where /proc lacks the counters).
   ThreadStats inprocess_thread, engine_thread;
@@ -60,6 +65,7 @@ struct OverheadResult {
   double inprocess_tok_s = 0;
   double http_tok_s = 0;
   double server_tok_s = 0;
+  double engine_tok_s = 0;
   /// Median of the pairs' overheads, with their interquartile range and a 95% interval for
   /// the median (moving-block bootstrap over the pairs in order; below 10 pairs, the range).
   double overhead = 0;

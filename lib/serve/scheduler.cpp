@@ -55,7 +55,7 @@ Scheduler::Scheduler(Engine& engine, SchedulerOptions options, ServeMetrics& met
   metrics_.set_max_batch(options_.max_batch);
   const int cores = usable_cores();
   const int pollers = options_.client_pollers >= 0 ? options_.client_pollers : cores - engine_.info().threads;
-  poll_slots_ = std::make_shared<PollSlots>(std::max(0, pollers));
+  poll_slots_ = std::make_shared<PollSlots>(std::max(0, pollers), options_.client_spin_below);
 }
 
 Scheduler::~Scheduler() { stop(); }

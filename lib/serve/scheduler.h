@@ -28,6 +28,10 @@ struct SchedulerOptions {
   /// Clients that may poll for their next token instead of being woken (see generation.h);
   /// -1: one per core the engine's threads leave free.
   int client_pollers = -1;
+  /// Polling clients poll through token gaps shorter than this instead of sleeping until
+  /// just before the token is due (see generation.h); zero: always sleep first. Polling a
+  /// whole gap keeps a spare core busy while the stream lasts, so it is off by default.
+  Nanos client_spin_below = Nanos::zero();
 };
 
 class Scheduler {

@@ -51,6 +51,18 @@ TEST_CASE("a client with a poll slot takes a steady stream without being woken f
   CHECK(woken.blocked_waits() >= 40);  // without a slot (nearly) every token is a wake-up
 }
 
+TEST_CASE("a poller polls through gaps shorter than spin_below and naps through longer ones", "[serve][generation]") {
+  // Tokens 2 ms apart: with spin_below 50 ms the client never sleeps before a token.
+  Generation spinning(std::make_shared<PollSlots>(1, std::chrono::milliseconds(50)));
+  CHECK(stream(spinning, 40, std::chrono::milliseconds(2)).size() == 40);
+  CHECK(spinning.naps() == 0);
+  // With spin_below 0 (the default) it sleeps until shortly before each token once the
+  // cadence is known (a token already there, or a late one, needs no nap).
+  Generation napping(std::make_shared<PollSlots>(1));
+  CHECK(stream(napping, 40, std::chrono::milliseconds(2)).size() == 40);
+  CHECK(napping.naps() >= 10);
+}
+
 TEST_CASE("poll slots are shared: a second client blocks while the first one polls", "[serve][generation]") {
   auto slots = std::make_shared<PollSlots>(1);
   Generation first(slots);
