@@ -52,8 +52,9 @@ TEST_CASE("a client with a poll slot takes a steady stream without being woken f
 }
 
 TEST_CASE("a poller polls through gaps shorter than spin_below and naps through longer ones", "[serve][generation]") {
-  // Tokens 2 ms apart: with spin_below 50 ms the client never sleeps before a token.
-  Generation spinning(std::make_shared<PollSlots>(1, std::chrono::milliseconds(50)));
+  // Tokens 2 ms apart: with spin_below 1 s the client never sleeps before a token (even when a
+  // loaded machine stretches a gap to tens of milliseconds).
+  Generation spinning(std::make_shared<PollSlots>(1, std::chrono::seconds(1)));
   CHECK(stream(spinning, 40, std::chrono::milliseconds(2)).size() == 40);
   CHECK(spinning.naps() == 0);
   // With spin_below 0 (the default) it sleeps until shortly before each token once the
