@@ -35,14 +35,18 @@ struct Kernels {
   }
 
   // A thread's rows are one contiguous run of blocks, read in address order, so one line is
-  // prefetched per line consumed, 8 KiB ahead into L2 (T1) whatever the batch. With 4 or more
-  // inputs the loop is busy with dpbusd and the stream falls behind unless fetched that far ahead
-  // (a base batch-8 step's matmuls took ~3.2 ms instead of ~4.0 with T0 4 KiB ahead; T1 4 KiB
-  // 0.94x, 12-16 KiB ~0.98x). Batch 1 used T0 4 KiB ahead: T1 8 KiB decodes base int8 1.08-1.15x
-  // faster (medians of 30 paired in-process runs in two sessions; T1 4 KiB 1.13x, T0 8 KiB no
-  // better than T0 4 KiB), most of all when the host's bandwidth is high.
+  // prefetched per line consumed, into L2 (T1). With 4 or more inputs the loop is busy with
+  // dpbusd and the stream falls behind unless fetched 8 KiB ahead (a base batch-8 step's matmuls
+  // took ~3.2 ms instead of ~4.0 with T0 4 KiB ahead; T1 4 KiB 0.94x, 2 KiB 0.79x, none 0.68x).
+  // With 1-3 inputs the loop is light and 8 KiB ahead throttles the stream: base int8 batch 1
+  // decodes 1.10-1.22x faster 2 KiB ahead (1 KiB or none about the same, 4 KiB 1.02x, 256 B
+  // 0.97x, T0 or NTA 0.88-0.91x), most of all when the host's bandwidth is high (session 6,
+  // paired in-process runs; a lone stream of dpbusd reads 33 GB/s 8 KiB ahead and 52 GB/s 2 KiB
+  // ahead on 2 threads while a plain read of the same buffer gets 51).
+  template <int NB>
   static DB_AVX512 inline void prefetch_weights(const std::byte* p) {
-    _mm_prefetch(reinterpret_cast<const char*>(p + 8192), _MM_HINT_T1);
+    constexpr int kAhead = NB < 4 ? 2048 : 8192;
+    _mm_prefetch(reinterpret_cast<const char*>(p + kAhead), _MM_HINT_T1);
   }
 
   static DB_AVX512 inline __m512i broadcast4(const std::int8_t* p) {
@@ -70,7 +74,7 @@ struct Kernels {
     for (int j = 0; j < NB; ++j) acc[j] = _mm512_setzero_ps();
     for (int g = 0; g < groups; ++g) {
       const std::byte* gp = base + g * group_bytes;
-      prefetch_weights(gp);
+      prefetch_weights<NB>(gp);
       __m512i sum[kChains][NB];
       for (int j = 0; j < NB; ++j) {
         sum[0][j] = _mm512_set1_epi32(xo[j * groups + g]);
@@ -80,7 +84,7 @@ struct Kernels {
       for (int s = 0; s < steps; s += kChains) {
         for (int c = 0; c < kChains; ++c) {
           const std::byte* line = gp + 64 + 64 * (s + c);
-          prefetch_weights(line);
+          prefetch_weights<NB>(line);
           const __m512i wv = _mm512_load_si512(line);
           for (int j = 0; j < NB; ++j)
             sum[c][j] = _mm512_dpbusd_epi32(sum[c][j], wv, broadcast4(xg + j * w.cols + 4 * (s + c)));
