@@ -30,7 +30,7 @@ class Sampler {
   std::vector<std::pair<float, int>> candidates_;
 };
 
-/// Index of the largest value (the first on ties).
+/// Index of the largest value (the first on ties; NaNs are skipped; 0 if there is none).
 int argmax(std::span<const float> values);
 
 }  // namespace deploybench::engine
