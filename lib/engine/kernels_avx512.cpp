@@ -35,17 +35,17 @@ struct Kernels {
   }
 
   // A thread's rows are one contiguous run of blocks, read in address order, so one line is
-  // prefetched per line consumed, into L2 (T1). With 4 or more inputs the loop is busy with
+  // prefetched per line consumed, into L2 (T1). With 3 or more inputs the loop is busy with
   // dpbusd and the stream falls behind unless fetched 8 KiB ahead (a base batch-8 step's matmuls
-  // took ~3.2 ms instead of ~4.0 with T0 4 KiB ahead; T1 4 KiB 0.94x, 2 KiB 0.79x, none 0.68x).
-  // With 1-3 inputs the loop is light and 8 KiB ahead throttles the stream: base int8 batch 1
-  // decodes 1.10-1.22x faster 2 KiB ahead (1 KiB or none about the same, 4 KiB 1.02x, 256 B
-  // 0.97x, T0 or NTA 0.88-0.91x), most of all when the host's bandwidth is high (session 6,
-  // paired in-process runs; a lone stream of dpbusd reads 33 GB/s 8 KiB ahead and 52 GB/s 2 KiB
-  // ahead on 2 threads while a plain read of the same buffer gets 51).
+  // took ~3.2 ms instead of ~4.0 with T0 4 KiB ahead; T1 4 KiB 0.95x, 2 KiB 0.79x, none 0.68x;
+  // batch 3: 2 KiB 0.92-0.94x). With 1-2 inputs the loop is light and 8 KiB ahead throttles the
+  // stream: base int8 batch 1 decodes 1.10-1.22x faster 2 KiB ahead (1 KiB or none about the
+  // same, 4 KiB 1.02x, 256 B 0.97x, T0 or NTA 0.88-0.91x), batch 2 0.99-1.07x (session 6, paired
+  // in-process runs; a lone stream of dpbusd reads 33 GB/s 8 KiB ahead and 52 GB/s 2 KiB ahead on
+  // 2 threads while a plain read of the same buffer gets 51).
   template <int NB>
   static DB_AVX512 inline void prefetch_weights(const std::byte* p) {
-    constexpr int kAhead = NB < 4 ? 2048 : 8192;
+    constexpr int kAhead = NB < 3 ? 2048 : 8192;
     _mm_prefetch(reinterpret_cast<const char*>(p + kAhead), _MM_HINT_T1);
   }
 
