@@ -15,6 +15,7 @@
 #include "exit_codes.h"
 #include "loadgen/load_generator.h"
 #include "loadgen/summary_json.h"
+#include "loadgen/workload.h"
 #include "runner/interrupt.h"
 #include "terminal_progress.h"
 
@@ -97,11 +98,14 @@ void print_text(const ProbeOptions& o, const loadgen::LoadResult& r) {
   if (m.prefill) print_row("server prefill", *m.prefill);
   if (m.decode) print_row("server decode", *m.decode);
   if (m.connect) print_row("connect", *m.connect);
+  std::string hint;
   for (const auto& [kind, n] : m.errors_by_kind) {
     const auto ex = r.error_examples.find(kind);
-    fmt::print("  error {}: {}{}\n", kind, n,
-               ex != r.error_examples.end() && !ex->second.empty() ? " — " + ex->second : "");
+    const bool example = ex != r.error_examples.end() && !ex->second.empty();
+    fmt::print("  error {}: {}{}\n", kind, n, example ? " — " + ex->second : "");
+    if (example && hint.empty()) hint = loadgen::prompt_length_hint(ex->second);
   }
+  if (!hint.empty()) fmt::print("  hint: {}\n", hint);
   if (r.cold_ttft_ms) fmt::print("  first request (cold): {:.1f} ms\n", *r.cold_ttft_ms);
   fmt::print("  generator: {} thread(s), {:.2f} CPU-s, busiest thread {:.0f}% of a core, schedule lag p99 {}\n",
              r.generator.threads, r.generator.cpu_seconds, r.generator.max_thread_busy * 100,
@@ -169,7 +173,9 @@ void setup_probe(CLI::App& app, int& exit_code) {
   sub->add_option("--url", o->url, "Base URL of an OpenAI-compatible server (or any URL with --http-get)")->required();
   sub->add_option("--model", o->model, "Model id (default: the first one /v1/models lists)");
   sub->add_option("--api-key-env", o->api_key_env, "Environment variable holding the API key (sent as Bearer)");
-  sub->add_option("--input-tokens", o->input_tokens, "Synthetic prompt length in tokens")
+  sub->add_option("--input-tokens", o->input_tokens,
+                  "Synthetic prompt length: this many common English words, ~1 token each in llama/GPT "
+                  "tokenizers (a byte-level tokenizer such as refbot's presets counts ~4-5 per word)")
       ->check(CLI::Range(1, 1 << 20));
   sub->add_option("--max-tokens", o->max_tokens, "Output tokens per request (max_tokens = min_tokens)")
       ->check(CLI::Range(1, 1 << 20));
