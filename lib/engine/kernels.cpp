@@ -177,18 +177,23 @@ VectorOps vector_ops(Isa isa) {
   }
 }
 
+// One e^(lse - max) per span and head: the outputs are summed with those weights, then divided
+// by their total once.
 void merge_attention(const float* outs, const float* lses, int parts, int heads, int n, float* out) {
   for (int h = 0; h < heads; ++h) {
     float max = lses[h];
     for (int p = 1; p < parts; ++p) max = std::max(max, lses[p * heads + h]);
+    float* o = out + static_cast<std::size_t>(h) * n;
+    for (int i = 0; i < n; ++i) o[i] = 0.0f;
     float total = 0.0f;
-    for (int p = 0; p < parts; ++p) total += std::exp(lses[p * heads + h] - max);
-    for (int i = 0; i < n; ++i) out[h * n + i] = 0.0f;
     for (int p = 0; p < parts; ++p) {
-      const float w = std::exp(lses[p * heads + h] - max) / total;
-      const float* o = outs + (static_cast<std::size_t>(p) * heads + h) * n;
-      for (int i = 0; i < n; ++i) out[h * n + i] += w * o[i];
+      const float w = std::exp(lses[p * heads + h] - max);
+      total += w;
+      const float* part = outs + (static_cast<std::size_t>(p) * heads + h) * n;
+      for (int i = 0; i < n; ++i) o[i] += w * part[i];
     }
+    const float inv = 1.0f / total;
+    for (int i = 0; i < n; ++i) o[i] *= inv;
   }
 }
 
