@@ -16,6 +16,7 @@
 #include "loadgen/load_generator.h"
 #include "loadgen/summary_json.h"
 #include "loadgen/workload.h"
+#include "openai/error_hint.h"
 #include "runner/interrupt.h"
 #include "terminal_progress.h"
 
@@ -103,7 +104,7 @@ void print_text(const ProbeOptions& o, const loadgen::LoadResult& r) {
     const auto ex = r.error_examples.find(kind);
     const bool example = ex != r.error_examples.end() && !ex->second.empty();
     fmt::print("  error {}: {}{}\n", kind, n, example ? " — " + ex->second : "");
-    if (example && hint.empty()) hint = loadgen::prompt_length_hint(ex->second);
+    if (example && hint.empty()) hint = openai::context_length_hint(ex->second);
   }
   if (!hint.empty()) fmt::print("  hint: {}\n", hint);
   if (r.cold_ttft_ms) fmt::print("  first request (cold): {:.1f} ms\n", *r.cold_ttft_ms);

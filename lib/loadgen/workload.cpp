@@ -58,15 +58,6 @@ std::string build_chat_body(const std::vector<Message>& messages, const std::str
   return body.dump();
 }
 
-std::string prompt_length_hint(std::string_view error) {
-  if (error.find("context_length_exceeded") == std::string_view::npos &&
-      error.find("context length") == std::string_view::npos)
-    return {};
-  return "synthetic prompts are input_tokens common English words, about one token each in llama- and "
-         "GPT-style tokenizers; a byte-level tokenizer (refbot's synthetic presets) counts ~4-5 tokens per "
-         "word, so lower input_tokens or max_tokens for it";
-}
-
 std::string synthetic_prompt(std::size_t words, std::uint64_t seed) {
   Rng rng(seed);
   std::string out;

@@ -4,7 +4,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "core/error.h"
@@ -31,11 +30,6 @@ std::string build_chat_body(const std::vector<Message>& messages, const std::str
 
 /// A synthetic prompt of `words` pseudo-random common English words (about one token each).
 std::string synthetic_prompt(std::size_t words, std::uint64_t seed);
-
-/// A hint for an error a server returned (its body or message): when it says the prompt does not
-/// fit the model's context, that synthetic prompts count words, not the server's tokens. Empty
-/// for any other error.
-std::string prompt_length_hint(std::string_view error);
 
 /// `count` requests: synthetic prompts with lengths drawn from config.input_tokens, or the
 /// prompts of config.prompts_file (JSONL, one {"messages": [{"role", "content"}...]} per line)

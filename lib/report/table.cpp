@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "openai/error_hint.h"
 #include "result/cell_key.h"
 #include "result/metric_catalog.h"
 
@@ -81,6 +82,8 @@ std::vector<std::string> error_notes(const result::CellResult& cell) {
           body.begin(), body.end(), [](char ch) { return ch == '\n' || ch == '\r' || ch == '\t'; }, ' ');
       if (body.size() > kMaxBody) body = body.substr(0, kMaxBody) + "...";
       line += ": first response: " + body;
+      if (const std::string hint = openai::context_length_hint(ex->second); !hint.empty())
+        line += " (hint: " + hint + ")";
     }
     out.push_back(std::move(line));
   }

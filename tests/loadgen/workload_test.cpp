@@ -105,15 +105,3 @@ TEST_CASE("config validation reports every problem with its path") {
   REQUIRE(w.validate().size() == 2);
   REQUIRE(WorkloadConfig{}.validate().empty());
 }
-
-TEST_CASE("a context-length error gets a hint that synthetic prompts count words") {
-  const std::string refbot =
-      R"({"error":{"code":"context_length_exceeded","message":"the prompt (276 tokens) plus max_tokens (64) )"
-      R"(exceeds the context length of 256 tokens","param":"max_tokens","type":"invalid_request_error"}})";
-  const std::string hint = prompt_length_hint(refbot);
-  CHECK(hint.find("words") != std::string::npos);
-  CHECK(hint.find("byte-level") != std::string::npos);
-  CHECK_FALSE(prompt_length_hint("This model's maximum context length is 4096 tokens").empty());  // vLLM's wording
-  CHECK(prompt_length_hint(R"({"error":{"code":"model_not_found"}})").empty());
-  CHECK(prompt_length_hint("").empty());
-}

@@ -51,6 +51,19 @@ TEST_CASE("errors are listed per kind with the server's first answer on one line
   CHECK(report::error_notes(testing::sample_results().cells[0]).empty());
 }
 
+TEST_CASE("a context-length error's note says synthetic prompts count words", "[report]") {
+  auto cell = testing::sample_results().cells[1];
+  cell.metrics.errors_by_kind = {{"http_400", 5}};
+  cell.error_examples = {{"http_400", R"({"error":{"code":"context_length_exceeded","message":"the prompt (276 )"
+                                      R"(tokens) plus max_tokens (64) exceeds the context length of 256 tokens"}})"}};
+  const auto notes = report::error_notes(cell);
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].rfind("5 x http_400: first response: ", 0) == 0);
+  CHECK(notes[0].find("(hint: synthetic prompts are input_tokens common English words") != std::string::npos);
+  const auto md = report::render(testing::sample_results(), report::Format::Markdown);
+  CHECK(md.find("hint:") == std::string::npos);  // only context-length errors get it
+}
+
 TEST_CASE("capacity: the highest sweep rate that met the stop SLO, per sweep", "[report]") {
   result::ResultSet results;
   const auto step = [](const std::string& load, const std::string& rate, int rep, std::optional<bool> met) {
