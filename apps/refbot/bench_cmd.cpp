@@ -15,6 +15,15 @@ namespace {
 using deploybench::engine::BenchOptions;
 using deploybench::engine::BenchRow;
 
+nlohmann::json repeats_json(const BenchRow& r) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& rep : r.repeats)
+    out.push_back({{"decode_tok_s", rep.tok_s},
+                   {"bandwidth_before_gb_s", rep.bandwidth_before_gb_s},
+                   {"bandwidth_after_gb_s", rep.bandwidth_after_gb_s}});
+  return out;
+}
+
 nlohmann::json to_json(const BenchRow& r) {
   return {{"preset", r.preset},
           {"precision", std::string(to_string(r.precision))},
@@ -28,7 +37,8 @@ nlohmann::json to_json(const BenchRow& r) {
           {"kv_bytes", r.kv_bytes},
           {"roofline_tok_s", r.roofline_tok_s},
           {"roofline_fraction", r.roofline_fraction},
-          {"cpu_share", r.cpu_share}};
+          {"cpu_share", r.cpu_share},
+          {"repeats", repeats_json(r)}};
 }
 
 void print_header() {

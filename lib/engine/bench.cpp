@@ -51,15 +51,16 @@ double time_prefill(Model& model, const BenchOptions& o) {
 }
 
 struct DecodeTiming {
-  double tok_s = 0;      // median over repeats
+  std::vector<DecodeRepeat> repeats;
   double cpu_share = 0;  // process CPU time / (wall time * threads) over the timed repeats
 };
 
-// Greedy decode of `batch` sequences from position prompt_tokens.
-DecodeTiming time_decode(Model& model, const BenchOptions& o, int batch) {
+// Greedy decode of `batch` sequences from position prompt_tokens, each timed repetition between
+// two bandwidth probes.
+DecodeTiming time_decode(Model& model, const BenchOptions& o, int batch, BandwidthProbe& probe) {
   const auto prompt = bench_prompt(o.prompt_tokens, model.config().vocab_size);
   const int vocab = model.config().vocab_size;
-  std::vector<double> rates;
+  DecodeTiming out;
   double cpu = 0, wall = 0;
   for (int r = 0; r <= o.repeats; ++r) {  // repetition 0 warms up
     std::vector<Model::Step> steps;
@@ -67,6 +68,7 @@ DecodeTiming time_decode(Model& model, const BenchOptions& o, int batch) {
       auto logits = model.prefill(s, prompt);
       steps.push_back({s, argmax(logits), o.prompt_tokens});
     }
+    const double before = r > 0 ? probe.measure() : 0;
     const auto start = Clock::now();
     const double cpu_start = process_cpu_seconds();
     for (int i = 0; i < o.decode_steps; ++i) {
@@ -78,14 +80,23 @@ DecodeTiming time_decode(Model& model, const BenchOptions& o, int batch) {
     }
     const double elapsed = seconds_since(start);
     if (r == 0) continue;
-    rates.push_back(static_cast<double>(batch) * o.decode_steps / elapsed);
     cpu += process_cpu_seconds() - cpu_start;
     wall += elapsed;
+    out.repeats.push_back({static_cast<double>(batch) * o.decode_steps / elapsed, before, probe.measure()});
   }
-  return {median(rates), cpu / (wall * model.threads())};
+  out.cpu_share = cpu / (wall * model.threads());
+  return out;
 }
 
 }  // namespace
+
+std::size_t median_repeat(const std::vector<DecodeRepeat>& repeats) {
+  std::vector<std::size_t> order(repeats.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return repeats[a].tok_s < repeats[b].tok_s; });
+  return order.at((order.size() - 1) / 2);
+}
 
 Status BenchOptions::validate() const {
   auto bad = [](std::string what) { return make_error(ErrorCode::InvalidArgument, std::move(what)); };
@@ -184,18 +195,19 @@ Result<std::vector<BenchRow>> run_bench(const BenchOptions& o, const std::functi
         for (int batch : o.batches) {
           BenchRow row{preset, precision, isa, threads, batch};
           row.prefill_tok_s = prefill;
-          // Measured right before and right after the decode it is the roofline of, as the
-          // machine's (a shared host's) bandwidth drifts: the higher of the two, so a dip just
-          // before the decode cannot inflate the fraction.
-          const double before = probe.measure();
-          const DecodeTiming decode = time_decode(m, o, batch);
-          const double bandwidth = std::max(before, probe.measure());
-          row.decode_tok_s = decode.tok_s;
+          // Each repetition sits between two probes; the row reports the median repetition
+          // against the higher of its own two probes: a dip in one probe cannot inflate its
+          // fraction, and a bandwidth phase seconds away (this host drifts between ~30 and ~60
+          // GB/s) cannot deflate it.
+          DecodeTiming decode = time_decode(m, o, batch, probe);
+          const DecodeRepeat& median_rep = decode.repeats[median_repeat(decode.repeats)];
+          row.decode_tok_s = median_rep.tok_s;
+          row.bandwidth_gb_s = median_rep.bandwidth_gb_s();
           row.cpu_share = decode.cpu_share;
-          row.bandwidth_gb_s = bandwidth;
+          row.repeats = std::move(decode.repeats);
           row.weight_bytes = m.decode_weight_bytes();
           row.kv_bytes = batch * m.kv_bytes_at(o.prompt_tokens + o.decode_steps / 2);
-          row.roofline_tok_s = batch * bandwidth * 1e9 / static_cast<double>(row.weight_bytes + row.kv_bytes);
+          row.roofline_tok_s = batch * row.bandwidth_gb_s * 1e9 / static_cast<double>(row.weight_bytes + row.kv_bytes);
           row.roofline_fraction = row.decode_tok_s / row.roofline_tok_s;
           if (on_row) on_row(row);
           rows.push_back(row);

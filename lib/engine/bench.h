@@ -27,22 +27,39 @@ struct BenchOptions {
   Status validate() const;
 };
 
+/// One timed decode repetition and the bandwidth probed right before and right after it (the
+/// host's bandwidth drifts between ~30 and ~60 GB/s over seconds, so each repetition is compared
+/// with its own probes, not with probes taken repetitions earlier or later).
+struct DecodeRepeat {
+  double tok_s = 0;                  // aggregate over the batch
+  double bandwidth_before_gb_s = 0;  // best of the probe's passes right before the repetition
+  double bandwidth_after_gb_s = 0;   // and right after it
+  double bandwidth_gb_s() const {
+    return bandwidth_before_gb_s > bandwidth_after_gb_s ? bandwidth_before_gb_s : bandwidth_after_gb_s;
+  }
+};
+
+/// The repetition a row reports: the one with the median rate (the lower of the two middle ones
+/// for an even count). `repeats` must not be empty.
+std::size_t median_repeat(const std::vector<DecodeRepeat>& repeats);
+
 struct BenchRow {
   std::string preset;
   Precision precision = Precision::Int8;
   std::string isa;  // kernel path used
   int threads = 0;
   int batch = 0;
-  double prefill_tok_s = 0;      // prompt tokens per second (prompt_tokens long)
-  double decode_tok_s = 0;       // aggregate over the batch
-  double bandwidth_gb_s = 0;     // DRAM read bandwidth with `threads` threads: the higher of the
-                                 // probes right before and right after the decode measurement
-  std::size_t weight_bytes = 0;  // weights read per decode step
-  std::size_t kv_bytes = 0;      // KV cache read per step (all sequences, mean position)
-  double roofline_tok_s = 0;     // batch * bandwidth / (weight_bytes + kv_bytes)
-  double roofline_fraction = 0;  // decode_tok_s / roofline_tok_s
-  double cpu_share = 0;          // CPU the decode got: process CPU time / (wall * threads); well
-                                 // below 1 means other processes competed for the cores
+  double prefill_tok_s = 0;             // prompt tokens per second (prompt_tokens long)
+  double decode_tok_s = 0;              // aggregate over the batch: the median repetition's rate
+  double bandwidth_gb_s = 0;            // DRAM read bandwidth with `threads` threads: the higher of the
+                                        // probes right before and right after the median repetition
+  std::size_t weight_bytes = 0;         // weights read per decode step
+  std::size_t kv_bytes = 0;             // KV cache read per step (all sequences, mean position)
+  double roofline_tok_s = 0;            // batch * bandwidth / (weight_bytes + kv_bytes)
+  double roofline_fraction = 0;         // decode_tok_s / roofline_tok_s
+  double cpu_share = 0;                 // CPU the decode got: process CPU time / (wall * threads); well
+                                        // below 1 means other processes competed for the cores
+  std::vector<DecodeRepeat> repeats{};  // every timed repetition, in order
 };
 
 /// DRAM read bandwidth probe (STREAM-like, read only): `threads` threads each sum their part
