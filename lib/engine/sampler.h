@@ -26,9 +26,14 @@ class Sampler {
   int sample_top_p(std::span<const float> probs, float coin);
   SamplerOptions options_;
   Rng rng_;
-  std::vector<float> probs_;
+  std::vector<float> weights_;     // e^((logit - max) / temperature), normalized for top-p
+  std::vector<float> block_sums_;  // per block of the sampling walk
   std::vector<std::pair<float, int>> candidates_;
 };
+
+/// e^x for x <= 0 as temperature sampling computes it (0 below -87 and for NaN; relative error
+/// ~1e-7 against std::exp): the same bits on every CPU. Exposed for tests.
+float sampling_exp(float x);
 
 /// Index of the largest value (the first on ties; NaNs are skipped; 0 if there is none).
 int argmax(std::span<const float> values);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <limits>
 #include <vector>
 
@@ -54,4 +55,56 @@ TEST_CASE("top-p keeps only the nucleus") {
   const std::vector<float> logits{std::log(0.5f), std::log(0.3f), std::log(0.15f), std::log(0.05f)};
   Sampler s({1.0f, 0.7f, 3});
   for (int i = 0; i < 2000; ++i) REQUIRE(s.sample(logits) <= 1);  // 0.5 + 0.3 > 0.7
+}
+
+TEST_CASE("sampling's exp matches std::exp to ~1e-7 and is 0 below -87, for -inf and NaN") {
+  double worst = 0;
+  for (int i = 0; i <= 870000; ++i) {
+    const float x = -static_cast<float>(i) * 1e-4f;
+    const double want = std::exp(static_cast<double>(x));
+    worst = std::max(worst, std::abs(sampling_exp(x) - want) / want);
+  }
+  CHECK(worst < 3e-7);  // 2.5 float ulp
+  CHECK(sampling_exp(0.0f) == 1.0f);
+  CHECK(sampling_exp(-0.0f) == 1.0f);
+  CHECK(sampling_exp(-87.5f) == 0.0f);
+  CHECK(sampling_exp(-std::numeric_limits<float>::infinity()) == 0.0f);
+  CHECK(sampling_exp(std::numeric_limits<float>::quiet_NaN()) == 0.0f);
+  CHECK(sampling_exp(-std::numeric_limits<float>::quiet_NaN()) == 0.0f);
+}
+
+TEST_CASE("temperature sampling over a vocabulary of many blocks follows the distribution") {
+  // 1000 tokens, one 1000 times as likely as each other one (p = 1000 / 1999), one impossible.
+  std::vector<float> logits(1000, 0.5f);
+  logits[500] = 0.5f + std::log(1000.0f);
+  logits[7] = -std::numeric_limits<float>::infinity();
+  Sampler s({1.0f, 1.0f, 9});
+  int likely = 0, low = 0, high = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const int t = s.sample(logits);
+    REQUIRE(t >= 0);
+    REQUIRE(t < 1000);
+    REQUIRE(t != 7);
+    likely += t == 500;
+    low += t < 64;     // the first block of the walk
+    high += t >= 960;  // the last
+  }
+  CHECK(likely > 9700);  // expected 10005, sd 71
+  CHECK(likely < 10300);
+  CHECK(low > 350);   // expected 63 * 20000 / 1999 = 630
+  CHECK(high > 250);  // expected 400
+}
+
+TEST_CASE("temperature sampling with NaN or infinite logits falls back to the largest") {
+  Sampler s({0.8f, 1.0f, 1});
+  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  CHECK(s.sample(std::vector<float>(100, nan)) == 0);
+  std::vector<float> with_inf(100, 1.0f);
+  with_inf[42] = inf;
+  CHECK(s.sample(with_inf) == 42);
+  std::vector<float> with_nan(100, -50.0f);
+  with_nan[3] = nan;
+  with_nan[60] = 0.0f;  // e^(-50 / 0.8) ~ 1e-27 for the rest: token 60 every time
+  for (int i = 0; i < 100; ++i) REQUIRE(s.sample(with_nan) == 60);
+  CHECK(s.sample(std::vector<float>{}) == 0);
 }
