@@ -16,6 +16,10 @@ namespace {
 
 struct Kernels {
   template <int NB>
+  static DB_AVX512 void f32_rows(const float* w, int n, int r0, int r1, const float* x, float* out, int out_rows) {
+    f32_row_loop<Kernels, NB>(w, n, r0, r1, x, out, out_rows);
+  }
+  template <int NB>
   static DB_AVX512 void f32(const float* w, const float* x, int n, float* res) {
     __m512 a0[NB], a1[NB];
     for (int j = 0; j < NB; ++j) a0[j] = a1[j] = _mm512_setzero_ps();

@@ -157,11 +157,32 @@ inline void for_blocks(int batch, int r, int out_rows, float* out, Block&& block
   }
 }
 
+/// Rows [r0, r1) of w (n columns) against NB input rows x: the row loop of a vector path's
+/// Kernel::f32_rows<NB>, which carries its instruction set's target attribute, so Kernel::f32<NB>
+/// inlines here. A call per row (through a lambda, which cannot inline it) decoded base fp32
+/// batch 1 ~1.5% slower (session 7, paired in-process runs, 4 of 4 above 1.007x; A/A 1.002x).
+template <typename Kernel, int NB>
+[[gnu::always_inline]] inline void f32_row_loop(const float* w, int n, int r0, int r1, const float* x, float* out,
+                                                int out_rows) {
+  for (int r = r0; r < r1; ++r) {
+    float res[NB];
+    Kernel::template f32<NB>(w + static_cast<std::size_t>(r) * n, x, n, res);
+    for (int j = 0; j < NB; ++j) out[static_cast<std::size_t>(j) * out_rows + r] = res[j];
+  }
+}
+
 /// The fp32 row loop shared by the vector paths. `Kernel` provides the blocked dot products:
-/// Kernel::f32<NB>(w_row, x_rows, n, res).
+/// Kernel::f32<NB>(w_row, x_rows, n, res), and Kernel::f32_rows<NB> (f32_row_loop).
 template <typename Kernel>
 void f32_rows_blocked(const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1) {
   const int n = w.cols;
+  if (x.rows <= kBlock) {  // decode of up to kBlock sequences: one kernel call for all the rows
+    dispatch_count<kBlock>(x.rows, [&](auto nb) {
+      Kernel::template f32_rows<decltype(nb)::value>(w.data, n, r0, r1, x.data, out, w.rows);
+    });
+    return;
+  }
+  // More inputs: every row against each block of them in turn, so a row is read from memory once.
   for (int r = r0; r < r1; ++r) {
     const float* wr = w.data + static_cast<std::size_t>(r) * n;
     for_blocks(x.rows, r, w.rows, out, [&](auto nb, int b0, float* res) {
