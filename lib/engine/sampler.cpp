@@ -126,35 +126,75 @@ int Sampler::sample(std::span<const float> logits) {
   return argmax(logits);
 }
 
-// Samples among the smallest set of most likely tokens whose mass exceeds
-// top_p. Tokens below (1 - top_p) / (n - 1) can never be in that set, so they
-// are dropped before sorting.
-int Sampler::sample_top_p(std::span<const float> probs, float coin) {
-  const float cutoff = (1.0f - options_.top_p) / static_cast<float>(probs.size() - 1);
-  candidates_.clear();
-  for (std::size_t i = 0; i < probs.size(); ++i) {
-    if (probs[i] >= cutoff) candidates_.emplace_back(probs[i], static_cast<int>(i));
+namespace {
+// Positive floats order as their bits: the top 13 (sign, exponent, one in 16 of the mantissa's
+// range) give 16 buckets per octave, in order of probability.
+int bucket_of(float p) { return static_cast<int>(std::bit_cast<std::uint32_t>(p) >> 19); }
+}  // namespace
+
+double Nucleus::find(std::span<const float> probs, float top_p) {
+  const std::size_t n = probs.size();
+  const float cutoff = n > 1 ? (1.0f - top_p) / static_cast<float>(n - 1) : 2.0f;
+  last_ = -1;
+  if (!(cutoff > 0.0f) || cutoff > 1.0f) return 0.0;
+  const int low = bucket_of(cutoff), high = bucket_of(1.0f);
+  bucket_mass_.assign(static_cast<std::size_t>(high - low + 1), 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (probs[i] >= cutoff) bucket_mass_[static_cast<std::size_t>(bucket_of(probs[i]) - low)] += probs[i];
   }
-  if (candidates_.empty()) return argmax(probs);  // top_p below 1/n with a flat distribution
-  std::sort(candidates_.begin(), candidates_.end(), [](const auto& a, const auto& b) {
+  double mass = 0.0;  // of the buckets above bucket_
+  for (bucket_ = high; bucket_ > low; --bucket_) {
+    const double m = bucket_mass_[static_cast<std::size_t>(bucket_ - low)];
+    if (mass + m > top_p) break;
+    mass += m;
+  }
+  crossing_.clear();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (probs[i] >= cutoff && bucket_of(probs[i]) == bucket_) crossing_.emplace_back(probs[i], static_cast<int>(i));
+  }
+  std::sort(crossing_.begin(), crossing_.end(), [](const auto& a, const auto& b) {
     return a.first > b.first || (a.first == b.first && a.second < b.second);
   });
-  float mass = 0.0f;
-  std::size_t last = candidates_.size() - 1;
-  for (std::size_t i = 0; i < candidates_.size(); ++i) {
-    mass += candidates_[i].first;
-    if (mass > options_.top_p) {
-      last = i;
-      break;
-    }
+  for (const auto& [p, i] : crossing_) {
+    mass += p;
+    last_p_ = p;
+    last_ = i;
+    if (mass > top_p) break;
   }
-  const float target = coin * mass;
-  float cdf = 0.0f;
-  for (std::size_t i = 0; i <= last; ++i) {
-    cdf += candidates_[i].first;
-    if (target < cdf) return candidates_[i].second;
+  return last_ < 0 && mass == 0.0 ? 0.0 : mass;
+}
+
+bool Nucleus::contains(float p, int i) const {
+  if (last_ < 0) return bucket_of(p) > bucket_ && p <= 1.0f;
+  const int b = bucket_of(p);
+  return (b > bucket_ && p <= 1.0f) || (b == bucket_ && (p > last_p_ || (p == last_p_ && i <= last_)));
+}
+
+std::vector<int> top_p_nucleus(std::span<const float> probs, float top_p) {
+  Nucleus nucleus;
+  std::vector<int> out;
+  if (nucleus.find(probs, top_p) == 0.0) return out;
+  for (std::size_t i = 0; i < probs.size(); ++i) {
+    if (nucleus.contains(probs[i], static_cast<int>(i))) out.push_back(static_cast<int>(i));
   }
-  return candidates_[last].second;
+  return out;
+}
+
+// The coin's share of the nucleus's probability, walked in index order over its members (the
+// same distribution as walking them from the most likely, without sorting them).
+int Sampler::sample_top_p(std::span<const float> probs, float coin) {
+  const double mass = nucleus_.find(probs, options_.top_p);
+  if (mass == 0.0) return argmax(probs);  // top_p below 1/n with a flat distribution
+  const double target = coin * mass;
+  double cdf = 0.0;
+  int last = -1;
+  for (std::size_t i = 0; i < probs.size(); ++i) {
+    if (!nucleus_.contains(probs[i], static_cast<int>(i))) continue;
+    cdf += probs[i];
+    last = static_cast<int>(i);
+    if (target < cdf) return last;
+  }
+  return last;
 }
 
 }  // namespace deploybench::engine

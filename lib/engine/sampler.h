@@ -16,7 +16,30 @@ struct SamplerOptions {
   std::uint64_t seed = 0;
 };
 
-/// One sampler per sequence: the same seed and logits give the same tokens.
+/// Top-p's nucleus: the fewest most likely tokens (on equal probabilities the lower index first)
+/// whose probabilities add up to more than top_p, or all when none do, leaving out tokens below
+/// (1 - top_p) / (n - 1), which can never be in it. Found without sorting the vocabulary:
+/// probabilities are bucketed by their leading bits (16 buckets per octave), summed from the top
+/// bucket down, and only the bucket where the sum passes top_p is sorted.
+class Nucleus {
+ public:
+  /// Finds the nucleus of `probs` (each in [0, 1]); returns its probability, 0 when it is empty.
+  double find(std::span<const float> probs, float top_p);
+  /// Whether token i, of probability p, is in the nucleus last found.
+  bool contains(float p, int i) const;
+
+ private:
+  int bucket_ = 0;  // tokens in higher buckets are in; in this one, those up to (last_p_, last_)
+  float last_p_ = 0;
+  int last_ = -1;
+  std::vector<double> bucket_mass_;
+  std::vector<std::pair<float, int>> crossing_;
+};
+
+/// The members of top_p's nucleus of probs, in index order (for tests).
+std::vector<int> top_p_nucleus(std::span<const float> probs, float top_p);
+
+/// One sampler per sequence: the same seed and logits give the same tokens (on every CPU).
 class Sampler {
  public:
   explicit Sampler(SamplerOptions options);
@@ -28,7 +51,7 @@ class Sampler {
   Rng rng_;
   std::vector<float> weights_;     // e^((logit - max) / temperature), normalized for top-p
   std::vector<float> block_sums_;  // per block of the sampling walk
-  std::vector<std::pair<float, int>> candidates_;
+  Nucleus nucleus_;
 };
 
 /// e^x for x <= 0 as temperature sampling computes it (0 below -87 and for NaN; relative error

@@ -108,3 +108,61 @@ TEST_CASE("temperature sampling with NaN or infinite logits falls back to the la
   for (int i = 0; i < 100; ++i) REQUIRE(s.sample(with_nan) == 60);
   CHECK(s.sample(std::vector<float>{}) == 0);
 }
+
+// The nucleus by its definition: every candidate sorted, most likely first (lower index on ties),
+// summed until the sum passes top_p.
+std::vector<int> nucleus_by_sorting(const std::vector<float>& probs, float top_p) {
+  const float cutoff = (1.0f - top_p) / static_cast<float>(probs.size() - 1);
+  std::vector<std::pair<float, int>> c;
+  for (std::size_t i = 0; i < probs.size(); ++i) {
+    if (probs[i] >= cutoff) c.emplace_back(probs[i], static_cast<int>(i));
+  }
+  std::sort(c.begin(), c.end(), [](const auto& a, const auto& b) {
+    return a.first > b.first || (a.first == b.first && a.second < b.second);
+  });
+  std::vector<int> out;
+  double mass = 0;
+  for (const auto& [p, i] : c) {
+    out.push_back(i);
+    mass += p;
+    if (mass > top_p) break;
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST_CASE("top-p's nucleus, found by buckets, is the one sorting every token gives") {
+  deploybench::Rng rng(17);
+  for (int n : {2, 5, 100, 1000, 32000}) {
+    for (float top_p : {0.05f, 0.5f, 0.9f, 0.99f}) {
+      for (int trial = 0; trial < 6; ++trial) {
+        std::vector<float> w(static_cast<std::size_t>(n));
+        double sum = 0;
+        for (float& x : w) {
+          // Peaked or flat, and in odd trials few distinct values (ties inside one bucket).
+          const double u = rng.uniform();
+          x = trial % 2 ? static_cast<float>(1 + rng.next_u64() % 4)
+                        : static_cast<float>(std::exp(u * (trial + 1) * 4));
+          sum += x;
+        }
+        for (float& x : w) x = static_cast<float>(x / sum);
+        INFO("n " << n << " top_p " << top_p << " trial " << trial);
+        CHECK(top_p_nucleus(w, top_p) == nucleus_by_sorting(w, top_p));
+      }
+    }
+  }
+  CHECK(top_p_nucleus(std::vector<float>{1.0f}, 0.5f).empty());  // one token: no candidates (argmax)
+}
+
+TEST_CASE("top-p sampling follows the distribution inside the nucleus") {
+  const std::vector<float> logits{std::log(0.5f), std::log(0.3f), std::log(0.15f), std::log(0.05f)};
+  Sampler s({1.0f, 0.7f, 21});
+  int first = 0;
+  for (int i = 0; i < 8000; ++i) {
+    const int t = s.sample(logits);
+    REQUIRE(t <= 1);
+    first += t == 0;
+  }
+  CHECK(first > 4800);  // expected 0.5 / 0.8 = 5000, sd 43
+  CHECK(first < 5200);
+}
