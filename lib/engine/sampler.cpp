@@ -161,13 +161,13 @@ double Nucleus::find(std::span<const float> probs, float top_p) {
     last_ = i;
     if (mass > top_p) break;
   }
-  return last_ < 0 && mass == 0.0 ? 0.0 : mass;
+  return mass;
 }
 
 bool Nucleus::contains(float p, int i) const {
-  if (last_ < 0) return bucket_of(p) > bucket_ && p <= 1.0f;
   const int b = bucket_of(p);
-  return (b > bucket_ && p <= 1.0f) || (b == bucket_ && (p > last_p_ || (p == last_p_ && i <= last_)));
+  if (b > bucket_) return p <= 1.0f;  // not NaN, whose bits sort above every probability
+  return b == bucket_ && last_ >= 0 && (p > last_p_ || (p == last_p_ && i <= last_));
 }
 
 std::vector<int> top_p_nucleus(std::span<const float> probs, float top_p) {
