@@ -52,6 +52,12 @@ void print_row(const BenchRow& r) {
              r.preset, to_string(r.precision), r.isa, r.threads, r.batch, r.prefill_tok_s, r.decode_tok_s,
              r.bandwidth_gb_s, static_cast<double>(r.weight_bytes + r.kv_bytes) / 1e6, r.roofline_tok_s,
              100.0 * r.roofline_fraction, 100.0 * r.cpu_share);
+  // This host's bandwidth drifts between ~30 and ~60 GB/s: say so when it moved during the row.
+  if (const auto [low, high] = deploybench::engine::bandwidth_range(r.repeats); low > 0 && high > 1.2 * low)
+    fmt::print(
+        "  note: the probes around this row's repetitions read {:.1f} to {:.1f} GB/s: the host's bandwidth "
+        "moved, so its fraction is less certain (--json lists every repetition with its probes)\n",
+        low, high);
   std::fflush(stdout);
 }
 

@@ -90,6 +90,16 @@ DecodeTiming time_decode(Model& model, const BenchOptions& o, int batch, Bandwid
 
 }  // namespace
 
+std::pair<double, double> bandwidth_range(const std::vector<DecodeRepeat>& repeats) {
+  if (repeats.empty()) return {0, 0};
+  double low = repeats[0].bandwidth_before_gb_s, high = low;
+  for (const auto& r : repeats) {
+    low = std::min({low, r.bandwidth_before_gb_s, r.bandwidth_after_gb_s});
+    high = std::max({high, r.bandwidth_before_gb_s, r.bandwidth_after_gb_s});
+  }
+  return {low, high};
+}
+
 std::size_t median_repeat(const std::vector<DecodeRepeat>& repeats) {
   std::vector<std::size_t> order(repeats.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -38,6 +39,10 @@ struct DecodeRepeat {
     return bandwidth_before_gb_s > bandwidth_after_gb_s ? bandwidth_before_gb_s : bandwidth_after_gb_s;
   }
 };
+
+/// The lowest and highest bandwidth probed around a row's repetitions (GB/s); {0, 0} for none.
+/// When they differ much, the host's bandwidth moved during the row and its fraction says less.
+std::pair<double, double> bandwidth_range(const std::vector<DecodeRepeat>& repeats);
 
 /// The repetition a row reports: the one with the median rate (the lower of the two middle ones
 /// for an even count). `repeats` must not be empty.

@@ -56,6 +56,8 @@ TEST_CASE("a bench row is its median repetition, measured against that repetitio
   CHECK(median_repeat(reps) == 2);
   CHECK(reps[2].bandwidth_gb_s() == 36);  // the higher of its two probes
   CHECK(DecodeRepeat{1, 40, 30}.bandwidth_gb_s() == 40);
+  CHECK(bandwidth_range(reps) == std::pair<double, double>{33, 55});
+  CHECK(bandwidth_range({}) == std::pair<double, double>{0, 0});
   CHECK(median_repeat({{5, 1, 1}}) == 0);
   CHECK(median_repeat({{200, 1, 1}, {100, 1, 1}}) == 1);  // even count: the lower middle
   CHECK(median_repeat({{3, 1, 1}, {1, 1, 1}, {4, 1, 1}, {2, 1, 1}}) == 3);
