@@ -63,7 +63,9 @@ struct BenchRow {
   double roofline_tok_s = 0;            // batch * bandwidth / (weight_bytes + kv_bytes)
   double roofline_fraction = 0;         // decode_tok_s / roofline_tok_s
   double cpu_share = 0;                 // CPU the decode got: process CPU time / (wall * threads); well
-                                        // below 1 means other processes competed for the cores
+                                        // below 1 means other processes competed for the cores or, in
+                                        // a VM, the host ran something else on them (steal time in
+                                        // /proc/stat: on this host, bursts of 2-5% of a core)
   std::vector<DecodeRepeat> repeats{};  // every timed repetition, in order
 };
 
