@@ -63,12 +63,14 @@ DecodeTiming time_decode(Model& model, const BenchOptions& o, int batch, Bandwid
   DecodeTiming out;
   double cpu = 0, wall = 0;
   for (int r = 0; r <= o.repeats; ++r) {  // repetition 0 warms up
+    // Probed before the (untimed) prefill, not between it and the decode: the probe's pool
+    // threads spin for a while after it (thread_pool.cpp) and would take cores from the decode.
+    const double before = r > 0 ? probe.measure() : 0;
     std::vector<Model::Step> steps;
     for (int s = 0; s < batch; ++s) {
       auto logits = model.prefill(s, prompt);
       steps.push_back({s, argmax(logits), o.prompt_tokens});
     }
-    const double before = r > 0 ? probe.measure() : 0;
     const auto start = Clock::now();
     const double cpu_start = process_cpu_seconds();
     for (int i = 0; i < o.decode_steps; ++i) {
