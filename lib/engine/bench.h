@@ -33,7 +33,7 @@ struct BenchOptions {
 /// with its own probes, not with probes taken repetitions earlier or later).
 struct DecodeRepeat {
   double tok_s = 0;                  // aggregate over the batch
-  double bandwidth_before_gb_s = 0;  // best of the probe's passes right before the repetition
+  double bandwidth_before_gb_s = 0;  // best of the probe's passes right before the repetition (and its prefill)
   double bandwidth_after_gb_s = 0;   // and right after it
   double bandwidth_gb_s() const {
     return bandwidth_before_gb_s > bandwidth_after_gb_s ? bandwidth_before_gb_s : bandwidth_after_gb_s;
