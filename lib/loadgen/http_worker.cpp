@@ -180,6 +180,8 @@ void HttpWorker::finish_transfer(Transfer* t, CURLcode code) {
 
 void HttpWorker::account(const RequestRecord& r, const std::string& error_body) {
   (r.ok() ? shared_.completed : shared_.failed).fetch_add(1, std::memory_order_relaxed);
+  if (!r.ok() && result_.first_error.empty())
+    result_.first_error = error_key(r.error, r.http_status) + (error_body.empty() ? "" : ": " + error_body);
   if (spec_.keep_records) result_.records.push_back(r);
   if (!r.measured) return;
   result_.metrics.add(r);

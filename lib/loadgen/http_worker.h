@@ -63,7 +63,8 @@ struct WorkerResult {
   std::optional<RequestRecord> first;  // the first request this worker sent
   Nanos last_measured_done = kNever;
   double window_cpu_s = 0, window_wall_s = 0;         // this thread, over the measured window
-  std::map<std::string, std::string> error_examples;  // one response body per error kind
+  std::map<std::string, std::string> error_examples;  // one response body per error kind (measured)
+  std::string first_error;                            // "<kind>: <body>" of this worker's first failure, warmup too
 };
 
 class HttpWorker {

@@ -9,6 +9,7 @@
 #include "loadgen/http_worker.h"
 #include "loadgen/schedule.h"
 #include "loadgen/workload.h"
+#include "openai/error_hint.h"
 
 namespace deploybench::loadgen {
 namespace {
@@ -128,7 +129,8 @@ void report_progress(ProgressSink& sink, const SharedRunState& shared, Nanos war
 }
 
 // Runs the workers on their own threads; the calling thread reports progress and forwards cancel.
-void drive(std::vector<std::unique_ptr<HttpWorker>>& workers, SharedRunState& shared, const LoadConfig& load,
+// Returns true when it stopped them because every request so far failed (give_up_after_failures).
+bool drive(std::vector<std::unique_ptr<HttpWorker>>& workers, SharedRunState& shared, const LoadConfig& load,
            const RunOptions& options) {
   std::atomic<int> running{static_cast<int>(workers.size())};
   std::vector<std::thread> threads;
@@ -139,9 +141,15 @@ void drive(std::vector<std::unique_ptr<HttpWorker>>& workers, SharedRunState& sh
     });
   Progress last;
   auto next_report = SteadyClock::now() + options.progress_interval;
+  bool gave_up = false;
   while (running.load() > 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds{20});
     if (options.cancel && options.cancel->load()) shared.stop.store(true);
+    if (!gave_up && options.give_up_after_failures > 0 && shared.completed.load() == 0 &&
+        shared.failed.load() >= options.give_up_after_failures) {
+      gave_up = true;
+      shared.stop.store(true);
+    }
     if (options.progress && SteadyClock::now() >= next_report) {
       report_progress(*options.progress, shared, load.warmup, last);
       next_report += options.progress_interval;
@@ -149,6 +157,20 @@ void drive(std::vector<std::unique_ptr<HttpWorker>>& workers, SharedRunState& sh
   }
   for (auto& t : threads) t.join();
   if (options.progress) options.progress->finish();
+  return gave_up;
+}
+
+// LoadResult::failure: what failed first (any worker's first failure; they are alike when all fail).
+std::string failure_text(std::vector<std::unique_ptr<HttpWorker>>& workers, const SharedRunState& shared,
+                         bool gave_up) {
+  std::string first;
+  for (auto& w : workers)
+    if (first.empty()) first = w->result().first_error;
+  std::string out = gave_up ? fmt::format("gave up after {} requests, all failed", shared.failed.load())
+                            : fmt::format("none of the {} requests succeeded", shared.failed.load());
+  if (!first.empty()) out += "; the first: " + first;
+  if (const std::string hint = openai::context_length_hint(first); !hint.empty()) out += " (hint: " + hint + ")";
+  return out;
 }
 
 GeneratorHealth health_of(std::vector<std::unique_ptr<HttpWorker>>& workers) {
@@ -199,6 +221,7 @@ Result<LoadResult> summarise(std::vector<std::unique_ptr<HttpWorker>>& workers, 
   out.warmup_requests = shared.sent.load() + shared.dropped.load() - out.metrics.requests;
   out.validity = check_validity(out.metrics, out.generator, load, options.limits);
   if (out.interrupted) out.validity = {false, {"the run was interrupted before the measured window finished"}};
+  if (!out.failure.empty()) out.validity = {false, {out.failure}};
   std::sort(out.records.begin(), out.records.end(),
             [](const RequestRecord& a, const RequestRecord& b) { return a.scheduled < b.scheduled; });
   if (!options.records_jsonl.empty())
@@ -241,8 +264,10 @@ Result<LoadResult> run_load(const Endpoint& endpoint, const WorkloadConfig& work
     if (auto st = workers.back()->init(); !st) return std::move(st).error();
   }
   shared.t0 = SteadyClock::now() + kStartLead;
-  drive(workers, shared, load, options);
-  out.interrupted = shared.stop.load();
+  const bool gave_up = drive(workers, shared, load, options);
+  out.interrupted = shared.stop.load() && !gave_up;
+  if (gave_up || (!out.interrupted && shared.completed.load() == 0 && shared.failed.load() > 0))
+    out.failure = failure_text(workers, shared, gave_up);
   return summarise(workers, shared, load, options, *plan, std::move(out));
 }
 

@@ -45,7 +45,9 @@ struct ValidityLimits {
   Nanos max_lag_p99{std::chrono::milliseconds{10}};  // the generator sent too late
   double max_thread_busy = 0.9;                      // a worker used this share of a core
   bool drops_invalidate = true;                      // requests dropped at the in-flight cap
-  std::optional<double> max_error_rate;              // errors / requests; unset: not checked
+  // errors / requests above this: the latencies describe only the requests that succeeded (a
+  // prompt too long for some requests, an overloaded target); unset: not checked.
+  std::optional<double> max_error_rate = 0.05;
   std::uint64_t min_completed = 1;
 };
 
@@ -73,6 +75,11 @@ struct RunOptions {
   bool http_get = false;                      // send plain GETs to endpoint.base_url (calibration)
   TlsOptions tls;                             // HTTPS verification (model discovery too)
   const std::atomic<bool>* cancel = nullptr;  // set to true to abandon the run
+  // Give up when this many requests (warmup included) failed before any succeeded: a target that
+  // rejects every request (a prompt over its context, a wrong model name) would otherwise answer
+  // a closed loop thousands of times a second. 0: never. vLLM's benchmark stops the same way
+  // when its one test request fails.
+  std::uint64_t give_up_after_failures = 100;
 };
 
 struct LoadResult {
@@ -85,6 +92,9 @@ struct LoadResult {
   std::map<std::string, std::string> error_examples;  // error key -> first response body seen
   std::vector<RequestRecord> records;                 // when RunOptions::keep_records, ordered by scheduled time
   bool interrupted = false;
+  // Non-empty when no request succeeded (give_up_after_failures, or a whole window of failures):
+  // what failed first, with a hint when deploybench's own inputs are the likely cause.
+  std::string failure;
 };
 
 Result<LoadResult> run_load(const Endpoint& endpoint, const WorkloadConfig& workload, const LoadConfig& load,

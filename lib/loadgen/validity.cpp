@@ -12,10 +12,9 @@ Validity check_validity(const stats::RunMetrics& m, const GeneratorHealth& g, co
     v.reasons.push_back(std::move(reason));
   };
   if (m.completed < limits.min_completed)
-    fail(
-        fmt::format("only {} request(s) completed in the measured window (need {}); check the endpoint's errors "
-                    "or lengthen the duration",
-                    m.completed, limits.min_completed));
+    fail(fmt::format("only {} request(s) completed in the measured window (need {}); {}", m.completed,
+                     limits.min_completed,
+                     m.errors > 0 ? fmt::format("{} failed: see the errors", m.errors) : "lengthen the duration"));
   const auto dropped = m.errors_by_kind.count("dropped") ? m.errors_by_kind.at("dropped") : 0;
   if (limits.drops_invalidate && dropped > 0) {
     const auto* open = std::get_if<OpenLoop>(&load.pattern);
@@ -37,7 +36,10 @@ Validity check_validity(const stats::RunMetrics& m, const GeneratorHealth& g, co
   if (limits.max_error_rate && m.requests > 0) {
     const double rate = static_cast<double>(m.errors) / static_cast<double>(m.requests);
     if (rate > *limits.max_error_rate)
-      fail(fmt::format("error rate {:.2f}% exceeds {:.2f}%", rate * 100, *limits.max_error_rate * 100));
+      fail(
+          fmt::format("error rate {:.2f}% exceeds {:.2f}%: the latencies describe only the requests that "
+                      "succeeded; see the errors",
+                      rate * 100, *limits.max_error_rate * 100));
   }
   return v;
 }

@@ -27,7 +27,7 @@ std::string render_console_table(const result::ResultSet& results) {
   std::string out = line(t.headers);
   for (const auto& row : t.rows) out += line(row);
   for (const auto& c : results.cells)
-    for (const auto& reason : c.validity.reasons) out += fmt::format("warning: {}: {}\n", cell_label(c), reason);
+    for (const auto& note : validity_notes(c)) out += fmt::format("warning: {}: {}\n", cell_label(c), note);
   for (const auto& c : results.cells)
     for (const auto& note : error_notes(c)) out += fmt::format("errors: {}: {}\n", cell_label(c), note);
   for (const auto& note : capacity_notes(results)) out += fmt::format("capacity: {}\n", note);

@@ -118,8 +118,8 @@ std::string render_html(const result::ResultSet& results) {
   out += "<h2>Summary</h2>\n" + html_table(make_summary_table(results));
   std::string notes;
   for (const auto& c : results.cells)
-    for (const auto& reason : c.validity.reasons)
-      notes += "<li>" + svg::escape_xml(cell_label(c) + ": " + reason) + "</li>\n";
+    for (const auto& note : validity_notes(c))
+      notes += "<li>" + svg::escape_xml(cell_label(c) + ": " + note) + "</li>\n";
   if (!notes.empty()) out += "<h2 class=\"warn\">Validity warnings</h2>\n<ul class=\"warn\">\n" + notes + "</ul>\n";
   std::string errors;
   for (const auto& c : results.cells)

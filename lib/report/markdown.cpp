@@ -46,7 +46,7 @@ std::string render_markdown(const result::ResultSet& results) {
   out += md_table(summary.headers, summary.numeric, summary.rows);
   std::string notes;
   for (const auto& c : results.cells)
-    for (const auto& reason : c.validity.reasons) notes += fmt::format("- `{}`: {}\n", cell_label(c), reason);
+    for (const auto& note : validity_notes(c)) notes += fmt::format("- `{}`: {}\n", cell_label(c), note);
   if (!notes.empty()) out += fmt::format("\n### Validity warnings\n\n{}", notes);
   std::string errors;
   for (const auto& c : results.cells)

@@ -53,17 +53,27 @@ Table make_summary_table(const result::ResultSet& results) {
   t.numeric = {false, false, true, true, true, true, true, true, true, true, true, false};
   for (const auto& c : results.cells) {
     const std::string target = fmt::format("{} ({})", c.target.name, c.target.kind);
-    if (!c.error.empty()) {
-      t.rows.push_back({cell_label(c), target, "-", "-", "-", "-", "-", "-", "-", "-", "-", "failed: " + c.error});
+    const auto& m = c.metrics;
+    if (!c.error.empty()) {  // the error is told below the table (console) or in the validity notes
+      const bool counted = m.requests > 0;
+      t.rows.push_back({cell_label(c), target, counted ? std::to_string(m.requests) : "-",
+                        counted ? errors_text(c) : "-", "-", "-", "-", "-", "-", "-", "-", "failed"});
       continue;
     }
-    const auto& m = c.metrics;
     t.rows.push_back({cell_label(c), target, std::to_string(m.requests), errors_text(c), ms_of(c, "ttft_p50"),
                       ms_of(c, "ttft_p95"), ms_of(c, "e2e_p50"), ms_of(c, "e2e_p95"), ms_of(c, "tpot_p50"),
                       format_rate(m.output_tokens_per_s, "tok/s"), format_rate(m.requests_per_s, "req/s"),
                       c.validity.valid ? "yes" : "NO"});
   }
   return t;
+}
+
+std::vector<std::string> validity_notes(const result::CellResult& cell) {
+  std::vector<std::string> out;
+  if (!cell.error.empty()) out.push_back("failed: " + cell.error);
+  for (const auto& reason : cell.validity.reasons)
+    if (reason != cell.error) out.push_back(reason);
+  return out;
 }
 
 std::vector<std::string> error_notes(const result::CellResult& cell) {

@@ -28,6 +28,11 @@ std::string format_percent_change(double fraction);
 /// plus " #N" for repetitions after the first.
 std::string cell_label(const result::CellResult& cell);
 
+/// Why a cell is not a clean measurement: "failed: <error>" for a failed cell, then each validity
+/// reason not already told by the error. What every format lists below its summary table (whose
+/// row for a failed cell only says "failed").
+std::vector<std::string> validity_notes(const result::CellResult& cell);
+
 /// One line per error kind of a cell, most frequent first: "12 x http_400: first response: {...}"
 /// (the body shortened to ~160 characters, on one line). Empty when the cell had no errors.
 std::vector<std::string> error_notes(const result::CellResult& cell);

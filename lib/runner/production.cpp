@@ -20,6 +20,7 @@ Result<LoadOutcome> RealLoadDriver::run(const Endpoint& endpoint, const loadgen:
   out.metrics = r->metrics;
   out.validity = result::Validity{r->validity.valid, r->validity.reasons};
   out.error_examples = r->error_examples;
+  out.failure = r->failure;
   out.metrics.generator_cpu_seconds = r->generator.cpu_seconds;
   if (r->generator.lag.count > 0) out.metrics.schedule_lag_p99_ms = to_millis(r->generator.lag.p99);
   return out;

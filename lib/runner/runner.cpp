@@ -127,6 +127,7 @@ result::CellResult run_cell(const scenario::Cell& cell, Deployment& d, const Run
   r.metrics = outcome->metrics;
   r.validity = outcome->validity;
   r.error_examples = outcome->error_examples;
+  r.error = outcome->failure;
   r.resources = res.series;
   r.metrics.target_cpu_seconds = res.cpu_seconds;
   r.metrics.target_peak_rss_bytes = res.peak_rss_bytes;

@@ -30,6 +30,7 @@ struct LoadOutcome {
   stats::RunMetrics metrics;
   result::Validity validity;
   std::map<std::string, std::string> error_examples;  // error kind -> first response body
+  std::string failure;  // non-empty: no request succeeded (the cell failed; its counts are kept)
 };
 
 class LoadDriver {

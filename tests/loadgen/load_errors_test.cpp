@@ -168,3 +168,58 @@ TEST_CASE("cancel abandons the run promptly", "[integration]") {
   REQUIRE_FALSE(r->validity.valid);
   REQUIRE(SteadyClock::now() - start < 5s);
 }
+
+TEST_CASE("a target that rejects every request is given up on, not hammered for the whole run", "[integration]") {
+  auto o = fast();
+  o.status = 400;
+  SseTestServer server(o);
+  LoadConfig l;
+  l.pattern = ClosedLoop{4};
+  l.warmup = 1s;
+  l.duration = 60s;  // without giving up: a minute of failing requests
+  RunOptions opts;
+  opts.give_up_after_failures = 50;
+  const auto r = run(server.base_url(), tokens(3), l, opts);
+  REQUIRE(r.ok());
+  CHECK_FALSE(r->interrupted);
+  CHECK_THAT(r->failure, Catch::StartsWith("gave up after ") && Catch::Contains("requests, all failed") &&
+                             Catch::Contains("http_400: ") && Catch::Contains("test server refuses"));
+  CHECK_FALSE(r->validity.valid);
+  CHECK(r->validity.reasons == std::vector<std::string>{r->failure});
+  // The generator checks every 20 ms, so a few more than 50 go out; a minute of them would be
+  // hundreds of thousands.
+  CHECK(server.requests() >= 50);
+  CHECK(server.requests() < 20000);
+}
+
+TEST_CASE("a window in which no request succeeded is a failure even below the give-up count", "[integration]") {
+  auto o = fast();
+  o.status = 503;
+  SseTestServer server(o);
+  const auto r = run(server.base_url(), tokens(2), by_count(1, 5));
+  REQUIRE(r.ok());
+  CHECK(r->failure ==
+        "none of the 5 requests succeeded; the first: http_503: "
+        "{\"error\":{\"message\":\"test server refuses\"}}");
+}
+
+TEST_CASE("an error rate above 5% invalidates the cell by default; the limit can be lifted", "[integration]") {
+  auto o = fast();
+  o.status = 400;
+  o.status_every = 2;  // every second request fails
+  SseTestServer server(o);
+  const auto r = run(server.base_url(), tokens(2), by_count(2, 20));
+  REQUIRE(r.ok());
+  CHECK(r->failure.empty());
+  CHECK(r->metrics.completed > 0);
+  CHECK(r->metrics.errors > 0);
+  CHECK_FALSE(r->validity.valid);
+  REQUIRE(r->validity.reasons.size() == 1);
+  CHECK_THAT(r->validity.reasons[0], Catch::StartsWith("error rate ") &&
+                                         Catch::Contains("% exceeds 5.00%: the latencies describe only the requests"));
+  RunOptions lifted;
+  lifted.limits.max_error_rate.reset();
+  const auto again = run(server.base_url(), tokens(2), by_count(2, 20), lifted);
+  REQUIRE(again.ok());
+  CHECK(again->validity.valid);
+}

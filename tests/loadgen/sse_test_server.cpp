@@ -50,9 +50,9 @@ SseTestServer::SseTestServer(SseServerOptions options) : impl_(std::make_unique<
   });
   svr.Get("/health", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
   svr.Post("/v1/chat/completions", [this](const httplib::Request& req, httplib::Response& res) {
-    ++requests_;
+    const int n = ++requests_;
     const auto body = nlohmann::json::parse(req.body, nullptr, false);
-    if (options_.status != 200) {
+    if (options_.status != 200 && n % options_.status_every == 0) {
       res.status = options_.status;
       res.set_content(R"({"error":{"message":"test server refuses"}})", "application/json");
       return;

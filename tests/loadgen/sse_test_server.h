@@ -16,6 +16,7 @@ struct SseServerOptions {
   Nanos first_token_delay{std::chrono::milliseconds{20}};  // request arrival -> first token
   Nanos token_interval{std::chrono::milliseconds{5}};      // between consecutive tokens
   int status = 200;                                        // non-200: reply with an error body instead
+  int status_every = 1;                                    // with a non-200 status: only every n-th request
   bool malformed = false;                                  // stream invalid JSON in the first chunk
   bool omit_done = false;                                  // end the stream without data: [DONE]
   int threads = 64;                                        // concurrent requests the server can serve

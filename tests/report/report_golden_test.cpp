@@ -30,8 +30,14 @@ TEST_CASE("every reporter matches its golden file", "[report][golden]") {
 TEST_CASE("a failed cell renders its error instead of numbers", "[report]") {
   auto results = testing::sample_results();
   results.cells[1].error = "deploy failed: podman exited with status 125";
+  results.cells[1].validity = {false, {results.cells[1].error, "another reason"}};
   const auto text = report::render_console_table(results);
-  CHECK(text.find("failed: deploy failed: podman exited with status 125") != std::string::npos);
+  const std::string label = report::cell_label(results.cells[1]);
+  // The table's row only says "failed"; the error is told once below it, then the other reasons.
+  CHECK(text.find("failed\n") != std::string::npos);
+  CHECK(text.find("warning: " + label + ": failed: deploy failed: podman exited with status 125\nwarning: " + label +
+                  ": another reason\n") != std::string::npos);
+  CHECK(text.find("podman exited") == text.rfind("podman exited"));
   const auto md = report::render(results, report::Format::Markdown);
   CHECK(md.find("podman exited") != std::string::npos);
 }

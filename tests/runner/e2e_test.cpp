@@ -194,6 +194,36 @@ TEST_CASE("an interrupted run tears refbot down and exits 130", "[e2e]") {
   fs::remove_all(dir);
 }
 
+TEST_CASE("a prompt over refbot's context fails its cell fast and the run exits 1", "[e2e]") {
+  const fs::path dir = temp_dir("db_e2e_reject_");
+  const fs::path scenario = dir / "too-long.yaml";
+  REQUIRE(write_file_atomic(scenario, R"(schema_version: 1
+name: too-long-e2e
+defaults: {warmup: 500ms, duration: 60s}
+targets: {local: {kind: local}}
+models: {tiny-int8: {preset: tiny, precision: int8, threads: 1}}
+workloads: {long: {input_tokens: 400, max_tokens: 16}}
+loads: {c2: {closed: {concurrency: 2}}}
+output: {formats: [json, md]}
+)")
+              .ok());
+  // A minute of window: without giving up, the closed loop would hammer refbot with 400s for all of it.
+  const auto run = run_scenario(dir, scenario, "reject", std::chrono::seconds{45});
+  INFO(run.log);
+  CHECK(run.rc == 1);
+  CHECK(run.log.find("gave up after ") != std::string::npos);
+  CHECK(run.log.find("context_length_exceeded") != std::string::npos);
+  CHECK(run.log.find("(hint: synthetic prompts are input_tokens common English words") != std::string::npos);
+  CHECK(run.log.find("1 of 1 cells failed") != std::string::npos);
+  auto results = result::load_results((dir / "out/reject/results.json").string());
+  REQUIRE(results.ok());
+  CHECK(results->manifest.status == "failed");
+  REQUIRE(results->cells.size() == 1);
+  CHECK(results->cells[0].error.rfind("gave up after ", 0) == 0);
+  CHECK_FALSE(results->cells[0].validity.valid);
+  fs::remove_all(dir);
+}
+
 TEST_CASE("an automatic capacity sweep measures its bounds, then runs rates between them", "[e2e]") {
   const fs::path dir = temp_dir("db_e2e_sweep_");
   const fs::path scenario = dir / "auto-sweep.yaml";
