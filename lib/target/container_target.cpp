@@ -101,6 +101,8 @@ Result<std::string> ContainerTarget::ensure_image() {
 }
 
 Result<Endpoint> ContainerTarget::deploy(const DeployContext& ctx) {
+  // A cpuset naming CPUs this host lacks fails before the image is built or the runtime is asked.
+  if (auto placed = plan_placement(ctr_.limits, env_.cpus); !placed) return placed.error();
   auto image = ensure_image();
   if (!image) return std::move(image).error();
   const auto t0 = SteadyClock::now();
@@ -126,6 +128,7 @@ Result<Endpoint> ContainerTarget::deploy(const DeployContext& ctx) {
 
 Status ContainerTarget::start(const DeployContext& ctx, const std::string& image, int host_port) {
   const auto placement = plan_placement(ctr_.limits, env_.cpus);
+  if (!placement) return placement.error();
   name_ = "deploybench-" + deployment_name(ctx.run_id, config_.name) + "-" + std::to_string(host_port);
   record_ = new_state_record(ctx.run_id, config_.name, "container");
   record_.container_runtime = ctr_.runtime;
@@ -134,7 +137,7 @@ Status ContainerTarget::start(const DeployContext& ctx, const std::string& image
   const ContainerRun run{name_,
                          image,
                          host_port,
-                         placement.target_cpuset,
+                         placement->target_cpuset,
                          {{"deploybench", "1"},
                           {"deploybench.run", ctx.run_id},
                           {"deploybench.target", config_.name},
@@ -164,8 +167,8 @@ Status ContainerTarget::start(const DeployContext& ctx, const std::string& image
   info_.details["command"] = join(argv, " ");
   info_.details["network"] = ctr_.host_network ? "host" : "bridge, -p 127.0.0.1:" + std::to_string(host_port);
   info_.details["limits"] = describe_limits(ctr_.limits);
-  info_.details["placement"] = placement.reason;
-  info_.details["cpuset"] = placement.target_cpuset.empty() ? "all" : placement.target_cpuset;
+  info_.details["placement"] = placement->reason;
+  info_.details["cpuset"] = placement->target_cpuset.empty() ? "all" : placement->target_cpuset;
   info_.details["watchdog"] = ctr_.runtime == "podman" ? format_duration(ctr_.watchdog) : "none (docker)";
   return Ok{};
 }

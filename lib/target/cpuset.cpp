@@ -7,6 +7,7 @@
 #include <charconv>
 #include <set>
 
+#include "core/fs.h"
 #include "core/text.h"
 
 namespace deploybench::target {
@@ -35,9 +36,17 @@ Result<std::vector<int>> parse_cpuset(std::string_view text) {
     const auto dash = part.find('-');
     const auto lo = parse_int(std::string_view(part).substr(0, dash));
     const auto hi = dash == std::string::npos ? lo : parse_int(std::string_view(part).substr(dash + 1));
-    if (!lo || !hi || *hi < *lo || *hi >= CPU_SETSIZE) {
-      return make_error(ErrorCode::InvalidArgument, "invalid cpuset '" + std::string(text) + "' at '" + part + "'",
-                        "write CPU numbers and ranges, e.g. \"1\" or \"0-1,3\"");
+    std::string problem;
+    if (!lo || !hi) {
+      problem = fmt::format("'{}' is not a CPU number or range", part);
+    } else if (*hi < *lo) {
+      problem = fmt::format("the range '{}' ends before it starts", part);
+    } else if (*hi >= CPU_SETSIZE) {
+      problem = fmt::format("CPU {} is beyond the largest this build supports ({})", *hi, CPU_SETSIZE - 1);
+    }
+    if (!problem.empty()) {
+      return make_error(ErrorCode::InvalidArgument, fmt::format("invalid cpuset '{}': {}", text, problem),
+                        "write CPU numbers and ascending ranges, e.g. \"1\" or \"0-1,3\"");
     }
     for (int c = *lo; c <= *hi; ++c) cpus.insert(c);
   }
@@ -71,14 +80,30 @@ std::vector<int> available_cpus() {
   return cpus;
 }
 
-Placement plan_placement(const ResourceLimits& limits, const std::vector<int>& cpus) {
+std::vector<int> online_cpus() {
+  if (auto text = read_file("/sys/devices/system/cpu/online", 4096)) {
+    if (auto cpus = parse_cpuset(text->substr(0, text->find('\n')))) return *cpus;
+  }
+  return available_cpus();
+}
+
+Result<Placement> plan_placement(const ResourceLimits& limits, const std::vector<int>& cpus) {
   Placement p;
   if (!limits.cpuset.empty()) {
+    auto pinned = parse_cpuset(limits.cpuset);
+    if (!pinned) return std::move(pinned).error();
+    std::vector<int> missing;
+    std::set_difference(pinned->begin(), pinned->end(), cpus.begin(), cpus.end(), std::back_inserter(missing));
+    if (!missing.empty()) {
+      return make_error(
+          ErrorCode::InvalidArgument,
+          fmt::format("cpuset '{}' names CPU {}, which this host does not offer (available CPUs: {})", limits.cpuset,
+                      format_cpuset(missing), format_cpuset(cpus)),
+          fmt::format("pick CPUs from {} or leave cpuset out for the default placement", format_cpuset(cpus)));
+    }
     p.target_cpuset = limits.cpuset;
     std::vector<int> rest;
-    if (auto pinned = parse_cpuset(limits.cpuset)) {
-      std::set_difference(cpus.begin(), cpus.end(), pinned->begin(), pinned->end(), std::back_inserter(rest));
-    }
+    std::set_difference(cpus.begin(), cpus.end(), pinned->begin(), pinned->end(), std::back_inserter(rest));
     p.harness_cpuset = format_cpuset(rest);
     p.reason = "cpuset given in the scenario";
     return p;
@@ -102,9 +127,9 @@ std::string harness_cpuset(const std::vector<TargetConfig>& targets, const std::
     ResourceLimits limits;
     limits.cpuset = requested_cpuset(t.kind);
     const auto p = plan_placement(limits, cpus);
-    if (p.target_cpuset.empty()) continue;
+    if (!p || p->target_cpuset.empty()) continue;  // a bad cpuset fails that target's deploy
     pinned_any = true;
-    if (auto set = parse_cpuset(p.target_cpuset)) {
+    if (auto set = parse_cpuset(p->target_cpuset)) {
       for (int c : *set) harness.erase(c);
     }
   }

@@ -17,6 +17,9 @@ Result<std::vector<int>> parse_cpuset(std::string_view text);
 std::string format_cpuset(const std::vector<int>& cpus);
 /// CPUs this process may run on (sched_getaffinity), sorted.
 std::vector<int> available_cpus();
+/// CPUs the kernel has online (/sys/devices/system/cpu/online), sorted; the
+/// process's own CPUs when that file cannot be read.
+std::vector<int> online_cpus();
 
 /// Where the target and the harness run. Empty sets mean "not pinned".
 struct Placement {
@@ -31,8 +34,9 @@ inline constexpr std::size_t kPinApartMaxCpus = 4;
 /// The placement for a target given its limits and the CPUs available: an
 /// explicit cpuset wins (the harness then gets the remaining CPUs, if any); on
 /// a small machine the harness gets the first CPU and the target the rest; on a
-/// large machine neither is pinned.
-Placement plan_placement(const ResourceLimits& limits, const std::vector<int>& cpus);
+/// large machine neither is pinned. Errors when the explicit cpuset is malformed
+/// or names a CPU that is not in `cpus` (the message names both sets).
+Result<Placement> plan_placement(const ResourceLimits& limits, const std::vector<int>& cpus);
 
 /// The CPU set the runner should pin the harness (load generator) to, given
 /// every target of a run: the CPUs that no target is pinned to. Empty when

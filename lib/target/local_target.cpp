@@ -55,7 +55,8 @@ Status LocalTarget::start(const DeployContext& ctx, int port) {
                       "build it (ninja -C build refbot) or set DEPLOYBENCH_REFBOT");
   }
   const auto placement = plan_placement(local_.limits, env_.cpus);
-  SpawnSpec spec{argv, log_, {}, placement.target_cpuset};
+  if (!placement) return placement.error();
+  SpawnSpec spec{argv, log_, {}, placement->target_cpuset};
   record_ = new_state_record(ctx.run_id, config_.name, "local");
   if (local_.limits.cpus || local_.limits.memory_bytes) {
     auto cg = Cgroup::create(env_.cgroups, owned_cgroup_name(deployment_name(ctx.run_id, config_.name)), local_.limits);
@@ -76,8 +77,8 @@ Status LocalTarget::start(const DeployContext& ctx, int port) {
   (void)save_state(env_.state_dir, record_);
 
   info_.details["command"] = join(argv, " ");
-  info_.details["placement"] = placement.reason;
-  info_.details["cpuset"] = placement.target_cpuset.empty() ? "all" : placement.target_cpuset;
+  info_.details["placement"] = placement->reason;
+  info_.details["cpuset"] = placement->target_cpuset.empty() ? "all" : placement->target_cpuset;
   info_.details["limits"] = describe_limits(local_.limits);
   if (cgroup_) info_.details["cgroups"] = describe_cgroups(env_.cgroups);
   const std::filesystem::path binary = argv[0].find('/') == std::string::npos

@@ -30,7 +30,8 @@ struct ChildPlan {
   std::vector<std::string> env;
   std::vector<std::string> cgroup_procs;
   std::optional<cpu_set_t> affinity;
-  int out_fd = -1;  // becomes stdout and stderr
+  std::string cpuset;  // the text of `affinity`, for errors
+  int out_fd = -1;     // becomes stdout and stderr
   pid_t parent = 0;
 };
 
@@ -53,6 +54,19 @@ int format_pid(pid_t pid, char* buf) {
   return n;
 }
 
+/// What the child reports through its error pipe when a step before exec fails.
+enum class ChildStep : int { Cgroup, Affinity, Exec };
+struct ChildFailure {
+  ChildStep step;
+  int error;  // errno
+};
+
+[[noreturn]] void child_fail(int err_fd, ChildStep step) {
+  const ChildFailure f{step, errno};
+  (void)!write(err_fd, &f, sizeof f);
+  _exit(127);
+}
+
 [[noreturn]] void child_exec(ChildPlan& plan, char* const* argv, char* const* envp, int err_fd) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != plan.parent) _exit(127);  // the harness died before prctl took effect
@@ -64,14 +78,12 @@ int format_pid(pid_t pid, char* buf) {
   const int pidlen = format_pid(getpid(), pidbuf);
   for (const auto& procs : plan.cgroup_procs) {
     const int fd = open(procs.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0 || write(fd, pidbuf, static_cast<std::size_t>(pidlen)) != pidlen) {
-      const int e = errno;
-      (void)!write(err_fd, &e, sizeof e);
-      _exit(127);
-    }
+    if (fd < 0 || write(fd, pidbuf, static_cast<std::size_t>(pidlen)) != pidlen) child_fail(err_fd, ChildStep::Cgroup);
     close(fd);
   }
-  if (plan.affinity) sched_setaffinity(0, sizeof(cpu_set_t), &*plan.affinity);
+  if (plan.affinity && sched_setaffinity(0, sizeof(cpu_set_t), &*plan.affinity) != 0) {
+    child_fail(err_fd, ChildStep::Affinity);
+  }
   const int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
   dup2(devnull, 0);
   if (plan.out_fd >= 0) {
@@ -79,9 +91,7 @@ int format_pid(pid_t pid, char* buf) {
     dup2(plan.out_fd, 2);
   }
   execve(plan.path.c_str(), argv, envp);
-  const int e = errno;
-  (void)!write(err_fd, &e, sizeof e);
-  _exit(127);
+  child_fail(err_fd, ChildStep::Exec);
 }
 
 Result<ChildPlan> make_plan(const std::vector<std::string>& argv,
@@ -123,16 +133,26 @@ Result<pid_t> fork_exec(ChildPlan& plan) {
     child_exec(plan, argv.data(), envp.data(), err_pipe[1]);
   }
   close(err_pipe[1]);
-  int child_errno = 0;
+  ChildFailure failure{};
   ssize_t n;
-  do n = read(err_pipe[0], &child_errno, sizeof child_errno);
+  do n = read(err_pipe[0], &failure, sizeof failure);
   while (n < 0 && errno == EINTR);
   close(err_pipe[0]);
-  if (n == sizeof child_errno) {
-    waitpid(pid, nullptr, 0);
-    return make_error(ErrorCode::Failed, "cannot start '" + plan.path + "': " + strerror(child_errno));
+  if (n != sizeof failure) return pid;
+  waitpid(pid, nullptr, 0);
+  const std::string cause = strerror(failure.error);
+  switch (failure.step) {
+    case ChildStep::Cgroup:
+      return make_error(ErrorCode::Failed, "cannot move '" + plan.path + "' into its cgroup: " + cause);
+    case ChildStep::Affinity:
+      return make_error(ErrorCode::Failed,
+                        "cannot pin '" + plan.path + "' to cpuset '" + plan.cpuset + "': " + cause +
+                            " (CPUs online on this host: " + format_cpuset(online_cpus()) + ")",
+                        "pick CPUs this host has, or leave cpuset out for the default placement");
+    case ChildStep::Exec:
+      break;
   }
-  return pid;
+  return make_error(ErrorCode::Failed, "cannot start '" + plan.path + "': " + cause);
 }
 
 int decode_status(int status) {
@@ -224,6 +244,7 @@ Result<pid_t> SystemProcessRunner::spawn(const SpawnSpec& spec) {
     CPU_ZERO(&mask);
     for (int cpu : *set) CPU_SET(cpu, &mask);
     plan->affinity = mask;
+    plan->cpuset = spec.cpuset;
   }
   int log_fd = -1;
   if (!spec.log_file.empty()) {

@@ -106,6 +106,8 @@ Result<std::filesystem::path> VmTarget::ensure_initrd() {
 }
 
 Result<Endpoint> VmTarget::deploy(const DeployContext& ctx) {
+  // A cpuset naming CPUs this host lacks fails before anything is built or booted.
+  if (auto placed = plan_placement(ResourceLimits{{}, {}, vm_.cpuset}, env_.cpus); !placed) return placed.error();
   kernel_ = vm_.kernel.empty() ? env_.vm_dir / "vmlinux" : vm_.kernel;
   if (!std::filesystem::exists(kernel_)) {
     return make_error(ErrorCode::NotFound, "VM kernel not found at " + kernel_.string(),
@@ -157,9 +159,10 @@ Status VmTarget::boot(const DeployContext& ctx, const std::string& accel, TimePo
   std::filesystem::remove(serial_log_, ec);
   const QemuLaunch launch{accel, kernel_, initrd_, serial_log_, qmp_socket_, *port, "deploybench-" + name};
   const auto placement = plan_placement(ResourceLimits{{}, {}, vm_.cpuset}, env_.cpus);
+  if (!placement) return placement.error();
   const auto argv = qemu_argv(config_, launch);
   record_ = new_state_record(ctx.run_id, config_.name, "vm");
-  auto pid = env_.processes->spawn({argv, work_dir_ / (config_.name + ".qemu.log"), {}, placement.target_cpuset});
+  auto pid = env_.processes->spawn({argv, work_dir_ / (config_.name + ".qemu.log"), {}, placement->target_cpuset});
   if (!pid) return pid.error();
   {
     std::lock_guard lock(mu_);
@@ -179,8 +182,8 @@ Status VmTarget::boot(const DeployContext& ctx, const std::string& accel, TimePo
   info_.details["vcpus"] = std::to_string(vm_.vcpus);
   info_.details["memory"] = format_bytes(vm_.memory_bytes);
   info_.details["network"] = "slirp, hostfwd 127.0.0.1:" + std::to_string(*port);
-  info_.details["placement"] = placement.reason;
-  info_.details["cpuset"] = placement.target_cpuset.empty() ? "all" : placement.target_cpuset;
+  info_.details["placement"] = placement->reason;
+  info_.details["cpuset"] = placement->target_cpuset.empty() ? "all" : placement->target_cpuset;
   if (auto v = env_.processes->run({{"qemu-system-x86_64", "--version"}, std::chrono::seconds{10}, {}}); v) {
     info_.details["qemu_version"] = first_line(v->output);
   }

@@ -5,6 +5,7 @@
 #include "target/container_cli.h"
 #include "target/container_target.h"
 #include "target/local_target.h"
+#include "target/target.h"
 #include "target/vm_target.h"
 
 using namespace deploybench;
@@ -81,4 +82,45 @@ TEST_CASE("local argv: refbot on loopback, or the user's command with {port}", "
         "/b/refbot serve --host 127.0.0.1 --port 4000 --preset tiny --precision int8 --threads 1 --max-batch 8");
   std::get<LocalConfig>(config.kind).command = {"python3", "-m", "http.server", "{port}"};
   CHECK(joined(local_argv(config, "/b/refbot", 4000)) == "python3 -m http.server 4000");
+}
+
+namespace {
+/// Records every command a target would run and runs none of them.
+class RecordingRunner final : public ProcessRunner {
+ public:
+  std::vector<std::string> commands;
+  Result<CommandResult> run(const CommandSpec& spec) override {
+    commands.push_back(joined(spec.argv));
+    return make_error(ErrorCode::Failed, "not run in this test");
+  }
+  Result<pid_t> spawn(const SpawnSpec& spec) override {
+    commands.push_back(joined(spec.argv));
+    return make_error(ErrorCode::Failed, "not run in this test");
+  }
+  std::optional<int> try_wait(pid_t) override { return 0; }
+  void terminate(pid_t, Nanos) override {}
+};
+}  // namespace
+
+TEST_CASE("container and vm targets refuse a cpuset naming CPUs the host lacks, before running anything",
+          "[target][container][vm][cpuset]") {
+  RecordingRunner runner;
+  Environment env;
+  env.processes = &runner;
+  env.cpus = {0, 1};
+  env.state_dir = std::filesystem::temp_directory_path() / "deploybench-cpuset-test-state";
+  ContainerConfig c;
+  c.limits.cpuset = "7";
+  VmConfig v;
+  v.cpuset = "1-2";
+  for (const TargetConfig& config : {TargetConfig{"ctr", c, {}, {}, std::chrono::seconds{5}},
+                                     TargetConfig{"vm", v, {}, {}, std::chrono::seconds{5}}}) {
+    auto target = make_target(config, env);
+    REQUIRE(target.ok());
+    const auto endpoint = (*target)->deploy({"run-cpuset", {}});
+    REQUIRE_FALSE(endpoint.ok());
+    CHECK_THAT(endpoint.error().message, Catch::Contains("which this host does not offer (available CPUs: 0-1)"));
+    CHECK(runner.commands.empty());
+    CHECK((*target)->teardown().ok());
+  }
 }

@@ -1,4 +1,5 @@
 // Integration: the local target runs real processes on loopback.
+#include <fmt/core.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -121,6 +122,18 @@ TEST_CASE("local deploy failures name the cause and teardown still works", "[tar
     auto e = (*target)->deploy({"run-x", {}});
     REQUIRE_FALSE(e.ok());
     CHECK_THAT(e.error().message, Catch::Contains("/nonexistent/server"));
+    CHECK((*target)->teardown().ok());
+  }
+  SECTION("the cpuset names a CPU this host does not have") {
+    auto config = stub_local("pinned");
+    const int missing = t.env.cpus.back() + 1;
+    std::get<LocalConfig>(config.kind).limits.cpuset = std::to_string(missing);
+    auto target = make_target(config, t.env);
+    REQUIRE(target.ok());
+    auto e = (*target)->deploy({"run-x", {}});
+    REQUIRE_FALSE(e.ok());
+    CHECK_THAT(e.error().message, Catch::Contains(fmt::format("cpuset '{}' names CPU {}", missing, missing)) &&
+                                      Catch::Contains("available CPUs: " + format_cpuset(t.env.cpus)));
     CHECK((*target)->teardown().ok());
   }
   SECTION("the server never becomes ready") {

@@ -1,11 +1,14 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "target/cgroup.h"
+#include "target/cpuset.h"
 #include "target/deploy_util.h"
 #include "target/http_probe.h"
 #include "target/proc_stats.h"
+#include "target/process.h"
 #include "target/state.h"
 
 using namespace deploybench::target;
@@ -99,4 +102,18 @@ TEST_CASE("deployment helpers", "[target][util]") {
   const auto port = pick_free_port();
   REQUIRE(port.ok());
   CHECK(*port > 0);
+}
+
+TEST_CASE("a child that cannot be pinned to its cpuset is not started", "[target][process][cpuset]") {
+  // CPU 1023 (the last a cpu_set_t holds) is offline on any machine these tests run on.
+  const auto online = online_cpus();
+  REQUIRE(std::find(online.begin(), online.end(), 1023) == online.end());
+  SystemProcessRunner processes;
+  const auto pid = processes.spawn({{"true"}, {}, {}, "1023"});
+  REQUIRE_FALSE(pid.ok());
+  CHECK_THAT(pid.error().message, Catch::Contains("cannot pin '") && Catch::Contains("to cpuset '1023'") &&
+                                      Catch::Contains("CPUs online on this host: " + format_cpuset(online)));
+  const auto pinned = processes.spawn({{"true"}, {}, {}, std::to_string(online.front())});
+  REQUIRE(pinned.ok());
+  processes.terminate(*pinned, std::chrono::seconds{1});
 }

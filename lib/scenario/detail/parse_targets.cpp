@@ -7,6 +7,7 @@
 
 #include "core/text.h"
 #include "scenario/detail/parse.h"
+#include "target/cpuset.h"
 #include "target/vm_cpu.h"
 
 namespace deploybench::scenario::detail {
@@ -50,14 +51,17 @@ void check_kind_keys(Reader& r, const MapView& view, const std::string& kind) {
   }
 }
 
+// A CPU list such as "1", "0-1" or "0,2": checked here with the parser the targets use, so a
+// reversed range ("9-3") fails at load, not at deploy. Whether the CPUs exist is the deploying
+// host's question (target::plan_placement).
 std::string read_cpuset(Reader& r, const Field& f) {
   auto s = read_string(r, f);
-  static const std::regex kCpuset(R"(\d+(-\d+)?(,\d+(-\d+)?)*)");
-  if (s && !std::regex_match(*s, kCpuset)) {
-    r.error(f.where, fmt::format("'{}' is not a CPU list", *s), "write e.g. \"1\", \"0-1\" or \"0,2\"");
+  if (!s) return {};
+  if (auto cpus = target::parse_cpuset(*s); !cpus) {
+    r.error(f.where, cpus.error().message, cpus.error().hint);
     return {};
   }
-  return s.value_or("");
+  return *s;
 }
 
 // An HTTP path for readiness probes, e.g. "/health".
