@@ -24,6 +24,7 @@ int run_cleanup(const CleanupCmdOptions& o) {
   if (report.skipped_live > 0) {
     fmt::print("left {} deployment(s) of running harnesses alone (--force removes them too)\n", report.skipped_live);
   }
+  if (o.dry_run && report.actions.empty()) fmt::print("nothing to remove (state dir {})\n", env.state_dir.string());
   if (!o.dry_run) {
     fmt::print("removed {} process(es), {} container(s), {} cgroup(s), {} state record(s) (state dir {})\n",
                report.processes_killed, report.containers_removed, report.cgroups_removed, report.records_removed,

@@ -9,7 +9,7 @@ enum class ExitCode : int {
   Usage = 2,            // bad command-line flags
   InvalidScenario = 3,  // the scenario file is missing or invalid
   GateFailed = 4,       // an SLO or regression gate failed
-  Interrupted = 130,    // Ctrl-C / SIGTERM
+  Interrupted = 130,    // Ctrl-C / SIGTERM, or stdout/stderr closed (a broken pipe)
 };
 
 inline int code(ExitCode c) { return static_cast<int>(c); }

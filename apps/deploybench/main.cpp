@@ -1,6 +1,9 @@
-#include <CLI/CLI.hpp>
-#include <cstdio>
 #include <fmt/core.h>
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdio>
+#include <system_error>
 
 #include "commands.h"
 #include "core/host.h"
@@ -8,6 +11,10 @@
 
 int main(int argc, char** argv) {
   using namespace deploybench;
+  // A closed output pipe (`deploybench run x.yaml | head -1`) must not kill the harness before it
+  // tears its targets down: writes fail with EPIPE instead, and `run`/`probe` treat a broken
+  // stdout/stderr as an interruption (runner/interrupt.h). Children get SIGPIPE back (process.cpp).
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{
       "deploybench: deploy a chatbot locally, in a container, in a VM or point at a remote endpoint,\n"
       "drive load at it, and report latency, throughput and resource use.",
@@ -34,6 +41,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : cli::code(cli::ExitCode::Usage);
+  } catch (const std::system_error& e) {
+    // fmt::print to a closed stdout/stderr: targets are already torn down by then (output.h).
+    if (e.code() == std::errc::broken_pipe) return cli::code(cli::ExitCode::Interrupted);
+    throw;
   }
   return exit_code;
 }

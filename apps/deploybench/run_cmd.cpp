@@ -14,6 +14,7 @@
 #include "compare/gate_output.h"
 #include "core/fs.h"
 #include "exit_codes.h"
+#include "output.h"
 #include "report/report.h"
 #include "result/cell_key.h"
 #include "runner/interrupt.h"
@@ -70,7 +71,7 @@ void pin_harness(const scenario::RunPlan& plan, const target::Environment& env, 
   CPU_ZERO(&mask);
   for (int c : *cpus) CPU_SET(c, &mask);
   if (::sched_setaffinity(0, sizeof mask, &mask) == 0 && !quiet)
-    fmt::print(stderr, "placement: harness pinned to CPU {}\n", set);
+    emit(stderr, fmt::format("placement: harness pinned to CPU {}\n", set));
 }
 
 void write_reports(const scenario::RunPlan& plan, const runner::RunOutcome& out) {
@@ -136,6 +137,8 @@ int run_run(const RunOptions& o) {
     fmt::print("{}", scenario::render_plan(*plan));
     return code(ExitCode::Ok);
   }
+  // From here until every target is torn down, a closed stdout/stderr stops the run like Ctrl-C.
+  runner::InterruptGuard guard;
   target::SystemProcessRunner processes;
   const target::Environment env = target::discover_environment(processes);
   pin_harness(*plan, env, o.quiet);
@@ -147,12 +150,11 @@ int run_run(const RunOptions& o) {
   runner::RunnerOptions ro;
   ro.out_dir = o.out_dir.empty() ? plan->output.dir : std::filesystem::path(o.out_dir);
   ro.run_id = o.run_id;
-  if (!o.quiet) ro.log = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
+  if (!o.quiet) ro.log = [](const std::string& line) { emit(stderr, line + "\n"); };
   if (!o.quiet)
-    fmt::print(stderr, "{}: {} cells, {} deployments, about {}\n", plan->name, plan->cells.size(), plan->deployments,
-               scenario::human_duration(plan->estimated_duration));
+    emit(stderr, fmt::format("{}: {} cells, {} deployments, about {}\n", plan->name, plan->cells.size(),
+                             plan->deployments, scenario::human_duration(plan->estimated_duration)));
 
-  runner::InterruptGuard guard;
   auto out = runner::run_plan(*plan, ro, targets, driver, runner::InterruptGuard::flag());
   if (!out) {
     print_error(out.error());

@@ -4,16 +4,18 @@
 #include <fmt/core.h>
 
 #include "loadgen/load_generator.h"
+#include "output.h"
 
 namespace deploybench::cli {
 
 class TerminalProgress final : public loadgen::ProgressSink {
  public:
   void update(const loadgen::Progress& p) override {
-    fmt::print(stderr, "\r[{:6.1f}s] {:9}  sent {:>8}  done {:>8}  errors {:>6}  {:8.1f} req/s ", to_seconds(p.elapsed),
-               p.warmup ? "warmup" : "measuring", p.sent, p.completed, p.errors + p.dropped, p.rate_per_s);
+    emit(stderr,
+         fmt::format("\r[{:6.1f}s] {:9}  sent {:>8}  done {:>8}  errors {:>6}  {:8.1f} req/s ", to_seconds(p.elapsed),
+                     p.warmup ? "warmup" : "measuring", p.sent, p.completed, p.errors + p.dropped, p.rate_per_s));
   }
-  void finish() override { fmt::print(stderr, "\r{:80}\r", ""); }
+  void finish() override { emit(stderr, fmt::format("\r{:80}\r", "")); }
 };
 
 }  // namespace deploybench::cli

@@ -54,6 +54,8 @@ void cleanup_records(const Environment& env, const CleanupOptions& options, Clea
       }
     }
     if (!rec.container_id.empty()) remove_container(env, rec.container_runtime, rec.container_id, options, report);
+    // Listed even when its process is gone, so --dry-run shows every record cleanup would remove.
+    report.actions.push_back("remove state record " + rec.file.string() + " (" + what + ")");
     if (!options.dry_run) {
       if (auto s = remove_cgroup_dirs(rec.cgroup_dirs); !s) report.errors.push_back(s.error().message);
       remove_state(rec);

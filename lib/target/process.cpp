@@ -74,6 +74,7 @@ struct ChildFailure {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
+  signal(SIGPIPE, SIG_DFL);  // the harness ignores SIGPIPE, and an ignored signal survives exec
   char pidbuf[16];
   const int pidlen = format_pid(getpid(), pidbuf);
   for (const auto& procs : plan.cgroup_procs) {

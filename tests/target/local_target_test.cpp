@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <thread>
@@ -188,6 +189,13 @@ TEST_CASE(
   const auto records = load_states(t.env.state_dir);
   REQUIRE(records.size() == 1);
   CHECK_FALSE(owner_alive(records[0]));
+  // --dry-run lists the record (its process is already gone) and removes nothing.
+  const auto dry = cleanup_strays(t.env, {false, true});
+  CHECK(std::count(dry.actions.begin(), dry.actions.end(),
+                   "remove state record " + records[0].file.string() + " (local target 'orphan' of run run-killed)") ==
+        1);
+  CHECK(dry.records_removed == 0);
+  CHECK(load_states(t.env.state_dir).size() == 1);
   const auto report = cleanup_strays(t.env);
   for (const auto& e : report.errors) UNSCOPED_INFO(e);
   CHECK(report.clean());
