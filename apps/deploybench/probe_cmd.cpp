@@ -82,14 +82,33 @@ void print_row(const char* name, const stats::MetricSummary& s) {
              format_duration(s.mean), s.count);
 }
 
+/// "no request completed; 3 errors: connect: Connection refused" (no table of empty percentiles).
+std::string nothing_completed(const loadgen::LoadResult& r) {
+  const auto& m = r.metrics;
+  if (m.errors == 0) return fmt::format("no request completed and none failed ({} sent)", m.requests);
+  // The first kind with an example of what went wrong, else the first kind.
+  std::string first = m.errors_by_kind.empty() ? "unknown" : m.errors_by_kind.begin()->first;
+  for (const auto& [kind, n] : m.errors_by_kind) {
+    const auto ex = r.error_examples.find(kind);
+    if (ex == r.error_examples.end() || ex->second.empty()) continue;
+    first = kind + ": " + ex->second;
+    break;
+  }
+  return fmt::format("no request completed; {} error{}: {}", m.errors, m.errors == 1 ? "" : "s", first);
+}
+
 void print_text(const ProbeOptions& o, const loadgen::LoadResult& r) {
   const auto& m = r.metrics;
   fmt::print("deploybench probe {}{}\n", o.url, r.model.empty() ? "" : " (model " + r.model + ")");
   fmt::print("  {} requests, {} completed, {} errors in {:.2f}s: {:.1f} req/s", m.requests, m.completed, m.errors,
              m.duration_s, m.requests_per_s);
   if (m.output_tokens) fmt::print(", {:.1f} output tokens/s", m.output_tokens_per_s);
-  fmt::print("\n  {:<13}{:>10}{:>10}{:>10}{:>10}{:>10}{:>10}{:>10}\n", "", "p50", "p90", "p99", "p99.9", "max", "mean",
-             "count");
+  if (m.completed == 0) {
+    fmt::print("\n  {}\n", nothing_completed(r));
+  } else {
+    fmt::print("\n  {:<13}{:>10}{:>10}{:>10}{:>10}{:>10}{:>10}{:>10}\n", "", "p50", "p90", "p99", "p99.9", "max",
+               "mean", "count");
+  }
   print_row("TTFT", m.ttft);
   print_row("TPOT", m.tpot);
   print_row("ITL", m.itl);
@@ -100,10 +119,12 @@ void print_text(const ProbeOptions& o, const loadgen::LoadResult& r) {
   if (m.decode) print_row("server decode", *m.decode);
   if (m.connect) print_row("connect", *m.connect);
   std::string hint;
+  // With nothing completed and one kind of error, the line above already said it all.
+  const bool breakdown = m.completed > 0 || m.errors_by_kind.size() > 1;
   for (const auto& [kind, n] : m.errors_by_kind) {
     const auto ex = r.error_examples.find(kind);
     const bool example = ex != r.error_examples.end() && !ex->second.empty();
-    fmt::print("  error {}: {}{}\n", kind, n, example ? " — " + ex->second : "");
+    if (breakdown) fmt::print("  error {}: {}{}\n", kind, n, example ? " — " + ex->second : "");
     if (example && hint.empty()) hint = openai::context_length_hint(ex->second);
   }
   if (!hint.empty()) fmt::print("  hint: {}\n", hint);
@@ -186,17 +207,25 @@ void setup_probe(CLI::App& app, int& exit_code) {
                    ->check(CLI::Range(1, 100000));
   auto* rate = sub->add_option("--rate", o->rate, "Open loop: request rate, e.g. 8/s");
   conc->excludes(rate);
-  sub->add_option("--arrival", o->arrival, "Open-loop arrivals")
-      ->check(CLI::IsMember({"constant", "poisson", "gamma"}));
-  sub->add_option("--burstiness", o->burstiness, "Gamma shape (1 = Poisson, < 1 burstier)");
-  sub->add_option("--max-in-flight", o->max_in_flight, "Open loop: cap on outstanding requests; beyond it drop");
-  sub->add_option("--connections", o->connections, "Open loop: connections (0 = one per in-flight request)");
+  // The open-loop flags mean nothing in a closed loop: without --rate they are usage errors
+  // ("--arrival requires --rate"), never silently ignored.
+  sub->add_option("--arrival", o->arrival, "Open-loop arrivals (needs --rate)")
+      ->check(CLI::IsMember({"constant", "poisson", "gamma"}))
+      ->needs(rate);
+  sub->add_option("--burstiness", o->burstiness, "Gamma shape (1 = Poisson, < 1 burstier; needs --rate)")->needs(rate);
+  sub->add_option("--max-in-flight", o->max_in_flight,
+                  "Open loop: cap on outstanding requests; beyond it drop (needs --rate)")
+      ->needs(rate);
+  sub->add_option("--connections", o->connections,
+                  "Open loop: connections (0 = one per in-flight request; needs --rate)")
+      ->needs(rate);
   auto* duration = sub->add_option("--duration", o->duration, "Measured window, e.g. 30s (default 10s)");
   sub->add_option("--warmup", o->warmup, "Warmup before the window, excluded from statistics");
   sub->add_option("--requests", o->requests, "Stop after this many measured requests");
   sub->add_option("--timeout", o->timeout, "Per-request timeout");
   sub->add_option("--threads", o->threads,
-                  "Generator threads (default: one per two cores; with --http-get one per core)");
+                  "Generator threads, at least 1 (default: one per two cores; with --http-get one per core)")
+      ->check(CLI::Range(1, 1024));
   sub->add_option("--seed", o->seed, "Seed for the schedule and prompts");
   sub->add_option("--records", o->records, "Write one JSON line per request to this file");
   sub->add_option("--cacert", o->cacert, "HTTPS: trust the CA certificates in this PEM file (like curl --cacert)")
