@@ -1,9 +1,10 @@
 #include "core/host.h"
 
-#include <fstream>
 #include <sys/utsname.h>
-#include <thread>
 #include <unistd.h>
+
+#include <fstream>
+#include <thread>
 
 #include "core/version_info.h"
 
@@ -50,6 +51,7 @@ HostInfo read_host_info() {
 }
 
 std::string git_revision() { return DEPLOYBENCH_GIT_REVISION; }
-std::string version_string() { return std::string(DEPLOYBENCH_VERSION) + " (git " + DEPLOYBENCH_GIT_REVISION + ")"; }
+std::string version_number() { return DEPLOYBENCH_VERSION; }
+std::string version_string() { return version_number() + " (git " + DEPLOYBENCH_GIT_REVISION + ")"; }
 
 }  // namespace deploybench

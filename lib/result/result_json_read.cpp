@@ -180,11 +180,21 @@ void read_resources(FieldReader& r, const Json& j, const std::string& p, std::ve
   }
 }
 
+/// Files written before 2026-12 held "0.1.0 (git abc)" in tool_version as well as git_revision,
+/// which printed the revision twice in every report: keep the version alone.
+void split_legacy_tool_version(Manifest& m) {
+  const auto at = m.tool_version.find(" (git ");
+  if (at == std::string::npos || m.tool_version.back() != ')') return;
+  if (m.git_revision.empty()) m.git_revision = m.tool_version.substr(at + 6, m.tool_version.size() - at - 7);
+  m.tool_version.resize(at);
+}
+
 void read_manifest(FieldReader& r, const Json& j, Manifest& m) {
   const std::string p = "manifest";
   r.read(j, p, "run_id", m.run_id);
   r.read(j, p, "tool_version", m.tool_version, false);
   r.read(j, p, "git_revision", m.git_revision, false);
+  split_legacy_tool_version(m);
   if (const Json* h = r.member(j, p, "host", false)) {
     r.read(*h, p + ".host", "name", m.host_name, false);
     r.read(*h, p + ".host", "cpu_model", m.cpu_model, false);

@@ -21,7 +21,7 @@ result::Manifest make_manifest(const scenario::RunPlan& plan, const std::string&
   const HostInfo host = read_host_info();
   result::Manifest m;
   m.run_id = run_id;
-  m.tool_version = version_string();
+  m.tool_version = version_number();  // the revision goes to git_revision, not twice into reports
   m.git_revision = git_revision();
   m.host_name = host.hostname;
   m.cpu_model = host.cpu_model;

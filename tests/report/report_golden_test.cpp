@@ -4,6 +4,7 @@
 #include "report/report.h"
 #include "report/table.h"
 #include "result/golden.h"
+#include "result/result_json.h"
 #include "result/sample_results.h"
 
 using namespace deploybench;
@@ -108,4 +109,20 @@ TEST_CASE("renderers are pure: same input, same bytes", "[report]") {
     const auto f = report::parse_format(name).value();
     CHECK(report::render(results, f) == report::render(results, f));
   }
+}
+
+TEST_CASE("every format names the git revision at most once, also for files that repeated it", "[report]") {
+  auto legacy = testing::sample_results();
+  legacy.manifest.tool_version = "0.1.0 (git " + legacy.manifest.git_revision + ")";  // as runs before 2026-12 wrote
+  auto results = result::from_json(result::to_json(legacy), "old.json");
+  REQUIRE(results.ok());
+  for (const auto format : {report::Format::Markdown, report::Format::Html, report::Format::Csv, report::Format::Json,
+                            report::Format::Console}) {
+    const auto text = report::render(*results, format);
+    INFO(report::default_file_name(format) << ":\n" << text.substr(0, 600));
+    const auto first = text.find(legacy.manifest.git_revision);
+    CHECK((first == std::string::npos || text.find(legacy.manifest.git_revision, first + 1) == std::string::npos));
+  }
+  CHECK_THAT(report::render(*results, report::Format::Markdown),
+             Catch::Contains("deploybench 0.1.0 (git 0123456789ab) ·"));
 }

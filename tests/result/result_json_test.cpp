@@ -31,6 +31,25 @@ TEST_CASE("results.json matches its golden file", "[result][json][golden]") {
   testing::check_golden("results.json", result::to_json(testing::sample_results()));
 }
 
+TEST_CASE("from_json keeps the version alone when an old file carried the revision in it too", "[result][json]") {
+  auto legacy = testing::sample_results();
+  legacy.manifest.tool_version = "0.1.0 (git cb3c20d8d54c)";
+  SECTION("the revision is also in git_revision") {
+    legacy.manifest.git_revision = "cb3c20d8d54c";
+    auto parsed = result::from_json(result::to_json(legacy), "old.json");
+    REQUIRE(parsed.ok());
+    CHECK(parsed->manifest.tool_version == "0.1.0");
+    CHECK(parsed->manifest.git_revision == "cb3c20d8d54c");
+  }
+  SECTION("only in tool_version") {
+    legacy.manifest.git_revision.clear();
+    auto parsed = result::from_json(result::to_json(legacy), "old.json");
+    REQUIRE(parsed.ok());
+    CHECK(parsed->manifest.tool_version == "0.1.0");
+    CHECK(parsed->manifest.git_revision == "cb3c20d8d54c");
+  }
+}
+
 TEST_CASE("from_json names the file and the field that is wrong", "[result][json]") {
   auto j = result::to_json(testing::sample_results());
   SECTION("wrong type") {

@@ -153,6 +153,9 @@ TEST_CASE("each group is deployed once and always torn down", "[runner]") {
   REQUIRE(on_disk.ok());
   CHECK(on_disk->cells[1].error_examples.at("http_400").find("prompt too long") != std::string::npos);
   CHECK(out->results.manifest.status == "failed");
+  // The version and the revision are recorded apart, so reports print the revision once.
+  CHECK(out->results.manifest.tool_version.find("git") == std::string::npos);
+  CHECK_FALSE(out->results.manifest.git_revision.empty());
   fs::remove_all(dir);
 }
 
