@@ -4,12 +4,13 @@
 #include <algorithm>
 
 #include "compare/gate_output.h"
+#include "result/metric_catalog.h"
 
 namespace deploybench::compare {
 namespace {
 
 std::vector<std::string> row_cells(const MetricComparison& r) {
-  auto num = [&](double v) { return r.unit.empty() ? fmt::format("{:.4g}", v) : fmt::format("{:.4g} {}", v, r.unit); };
+  auto num = [&](double v) { return result::format_metric_value(v, r.unit); };
   const std::string ci =
       r.ci ? fmt::format("[{:+.1f}%, {:+.1f}%]", r.ci->low * 100, r.ci->high * 100) : std::string("-");
   const std::string p = r.p_value ? fmt::format("{:.3f}", *r.p_value) : std::string("-");

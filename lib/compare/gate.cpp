@@ -8,14 +8,11 @@
 #include "core/fs.h"
 #include "core/text.h"
 #include "result/cell_key.h"
+#include "result/metric_catalog.h"
 #include "result/result_json.h"
 
 namespace deploybench::compare {
 namespace {
-
-std::string value_text(double v, const std::string& unit) {
-  return unit.empty() ? fmt::format("{:.4g}", v) : fmt::format("{:.4g} {}", v, unit);
-}
 
 // One absolute threshold over all repetitions of every cell. Each repetition must satisfy it;
 // the check reports the worst one.
@@ -34,8 +31,9 @@ void check_absolute(const result::ResultSet& results, const Threshold& t, GateVe
       check.actual = *v;
       const bool ok = satisfies(t, *v);
       check.outcome = ok ? CheckOutcome::Pass : CheckOutcome::Fail;
-      check.detail = fmt::format("{} = {} ({} {} {})", t.metric, value_text(*v, t.unit), ok ? "meets" : "violates",
-                                 comparator_text(t.op), value_text(t.value, t.unit));
+      check.detail =
+          fmt::format("{} = {} ({} {} {})", t.metric, result::format_metric_value(*v, t.unit),
+                      ok ? "meets" : "violates", comparator_text(t.op), result::format_metric_value(t.value, t.unit));
     }
     out.checks.push_back(std::move(check));
   }
@@ -59,10 +57,10 @@ void check_regression(const Comparison& cmp, const Threshold& t, GateVerdict& ou
     const std::string p = row.p_value ? fmt::format("p = {:.3g}", *row.p_value) : "no p-value";
     const std::string ci =
         row.ci ? fmt::format(", 95% CI [{:+.1f}%, {:+.1f}%]", row.ci->low * 100, row.ci->high * 100) : "";
-    const std::string change =
-        fmt::format("{} {:+.1f}% ({} -> {}{}, {}, n = {} vs {})", row.metric, row.relative_change * 100,
-                    value_text(row.baseline_median, row.unit), value_text(row.contender_median, row.unit), ci, p,
-                    row.n_baseline, row.n_contender);
+    const std::string change = fmt::format(
+        "{} {:+.1f}% ({} -> {}{}, {}, n = {} vs {})", row.metric, row.relative_change * 100,
+        result::format_metric_value(row.baseline_median, row.unit),
+        result::format_metric_value(row.contender_median, row.unit), ci, p, row.n_baseline, row.n_contender);
     if (over && significant) {
       check.outcome = CheckOutcome::Fail;
       check.detail = fmt::format("significant regression: {}; limit {:.0f}%", change, t.max_regression * 100);

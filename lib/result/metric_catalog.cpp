@@ -1,6 +1,11 @@
 #include "result/metric_catalog.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cmath>
+
+#include "core/units.h"
 
 namespace deploybench::result {
 namespace {
@@ -128,6 +133,12 @@ std::optional<double> metric_value(const CellResult& cell, std::string_view key)
 
 double error_rate_percent(const Metrics& m) {
   return m.requests == 0 ? 0.0 : 100.0 * static_cast<double>(m.errors) / static_cast<double>(m.requests);
+}
+
+std::string format_metric_value(double value, std::string_view unit) {
+  if (unit == "B" && std::isfinite(value) && value >= 0)
+    return format_bytes(static_cast<std::uint64_t>(std::llround(value)));
+  return unit.empty() ? fmt::format("{:.4g}", value) : fmt::format("{:.4g} {}", value, unit);
 }
 
 }  // namespace deploybench::result

@@ -49,4 +49,8 @@ const stats::MetricSummary* find_summary(const Metrics& metrics, std::string_vie
 /// errors / requests in percent; 0 when there were no requests.
 double error_rate_percent(const Metrics& metrics);
 
+/// A metric's value for tables and verdicts: bytes ("B") in binary units as everywhere else
+/// ("33.8 MiB"), anything else with 4 significant digits and its unit ("21.4 ms").
+std::string format_metric_value(double value, std::string_view unit);
+
 }  // namespace deploybench::result

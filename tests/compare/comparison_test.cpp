@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "compare/gate_output.h"
 #include "compare/synthetic.h"
 
 using namespace deploybench;
@@ -45,4 +46,17 @@ TEST_CASE("compare can set two targets of one run against each other", "[compare
   CHECK(cmp.rows[0].cell == "local/tiny-int8/chat/c1");
   CHECK(cmp.rows[0].relative_change == Approx(5.5 / 20.2));
   CHECK_FALSE(cmp.rows[0].warning.empty());  // one repetition each
+}
+
+TEST_CASE("the comparison table prints memory in binary units", "[compare]") {
+  compare::CompareOptions options;
+  options.metrics = {"target_peak_rss_bytes"};
+  const auto results = testing::sample_results();
+  const auto cmp = compare::compare(results, results, options);
+  REQUIRE_FALSE(cmp.rows.empty());
+  const auto text = compare::render_comparison_text(cmp);
+  INFO(text);
+  CHECK_THAT(text, Catch::Contains("64.0 MiB"));
+  CHECK_THAT(text, !Catch::Contains("e+07"));
+  CHECK_THAT(compare::render_comparison_markdown(cmp), Catch::Contains("64.0 MiB"));
 }

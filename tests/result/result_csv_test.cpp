@@ -41,3 +41,11 @@ TEST_CASE("metric catalog resolves keys, units and directions", "[result][metric
   no_queue.metrics.queue.reset();
   CHECK_FALSE(result::metric_value(no_queue, "queue_p50").has_value());
 }
+
+TEST_CASE("metric values print bytes in binary units, others with 4 digits and their unit", "[result][metrics]") {
+  CHECK(result::format_metric_value(3.544e7, "B") == "33.8 MiB");
+  CHECK(result::format_metric_value(512, "B") == "512 B");
+  CHECK(result::format_metric_value(21.43, "ms") == "21.43 ms");
+  CHECK(result::format_metric_value(815.27, "tok/s") == "815.3 tok/s");
+  CHECK(result::format_metric_value(3, "") == "3");
+}
