@@ -163,8 +163,12 @@ void setup_overhead(CLI::App& app, int& exit_code) {
   sub->add_option("--client-pollers", f->client_pollers, "As refbot serve --client-pollers")->capture_default_str();
   sub->add_option("--client-spin-below", f->client_spin_below, "As refbot serve --client-spin-below")
       ->capture_default_str();
-  sub->add_flag("--same-cpu,!--no-same-cpu", f->same_cpu,
-                "Run the in-process side on the CPU the server's engine thread used (default on)");
+  // Two flags rather than "--same-cpu,!--no-same-cpu", whose help showed "{false}" beside "(default on)".
+  auto* same = sub->add_flag("--same-cpu", f->same_cpu,
+                             "Run the in-process side on the CPU the server's engine thread used (the default)");
+  sub->add_flag_callback(
+         "--no-same-cpu", [f] { f->same_cpu = false; }, "Let the scheduler place the in-process side")
+      ->excludes(same);
   sub->add_flag("--json", f->json, "Print JSON instead of a table");
   sub->add_flag("--verbose", f->verbose, "Also print every HTTP run with its neighbours and thread counters");
   sub->callback([f, &exit_code] { exit_code = run_overhead(*f); });
