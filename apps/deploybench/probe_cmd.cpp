@@ -82,9 +82,11 @@ void print_row(const char* name, const stats::MetricSummary& s) {
              format_duration(s.mean), s.count);
 }
 
-/// "no request completed; 3 errors: connect: Connection refused" (no table of empty percentiles).
+/// "failed: gave up after 104 requests, all failed; the first: http_400: {...}", or "no request
+/// completed; 3 errors: connect: Connection refused" (no table of empty percentiles).
 std::string nothing_completed(const loadgen::LoadResult& r) {
   const auto& m = r.metrics;
+  if (!r.failure.empty()) return "failed: " + r.failure;  // what failed first, warmup included
   if (m.errors == 0) return fmt::format("no request completed and none failed ({} sent)", m.requests);
   // The first kind with an example of what went wrong, else the first kind.
   std::string first = m.errors_by_kind.empty() ? "unknown" : m.errors_by_kind.begin()->first;
@@ -127,13 +129,14 @@ void print_text(const ProbeOptions& o, const loadgen::LoadResult& r) {
     if (breakdown) fmt::print("  error {}: {}{}\n", kind, n, example ? " — " + ex->second : "");
     if (example && hint.empty()) hint = openai::context_length_hint(ex->second);
   }
-  if (!hint.empty()) fmt::print("  hint: {}\n", hint);
+  if (!hint.empty() && r.failure.empty()) fmt::print("  hint: {}\n", hint);  // the failure carries its own
   if (r.cold_ttft_ms) fmt::print("  first request (cold): {:.1f} ms\n", *r.cold_ttft_ms);
   fmt::print("  generator: {} thread(s), {:.2f} CPU-s, busiest thread {:.0f}% of a core, schedule lag p99 {}\n",
              r.generator.threads, r.generator.cpu_seconds, r.generator.max_thread_busy * 100,
              format_duration(r.generator.lag.p99));
   if (r.validity.valid) fmt::print("  valid\n");
-  for (const auto& reason : r.validity.reasons) fmt::print("  INVALID: {}\n", reason);
+  for (const auto& reason : r.validity.reasons)
+    if (reason != r.failure) fmt::print("  INVALID: {}\n", reason);
 }
 
 int run_probe(const ProbeOptions& o) {
