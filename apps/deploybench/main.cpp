@@ -12,24 +12,11 @@
 
 namespace {
 
-/// The first word when it names no subcommand ("deploybench bogus"), which CLI11 would only
-/// report as "A subcommand is required".
-std::optional<std::string> unknown_command(const CLI::App& app, int argc, char** argv) {
-  if (argc < 2 || argv[1][0] == '-' || !app.get_subcommands().empty()) return std::nullopt;
-  const std::string word = argv[1];
-  for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
-    if (sub->check_name(word)) return std::nullopt;
-  }
-  return word;
-}
-
-int report_unknown_command(const CLI::App& app, const std::string& word) {
+/// The names of `app`'s subcommands, for unknown_command (core/text.h).
+std::vector<std::string> command_names(const CLI::App& app) {
   std::vector<std::string> names;
   for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) names.push_back(sub->get_name());
-  const auto near = deploybench::closest_match(word, names);
-  fmt::print(stderr, "deploybench: unknown command '{}'{}; see deploybench --help\n", word,
-             near ? " (did you mean '" + *near + "'?)" : "");
-  return deploybench::cli::code(deploybench::cli::ExitCode::Usage);
+  return names;
 }
 
 }  // namespace
@@ -64,7 +51,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    if (auto word = unknown_command(app, argc, argv)) return report_unknown_command(app, *word);
+    if (argc > 1)
+      if (auto msg = unknown_command("deploybench", argv[1], command_names(app))) {
+        fmt::print(stderr, "{}\n", *msg);
+        return cli::code(cli::ExitCode::Usage);
+      }
     const int rc = app.exit(e);
     return rc == 0 ? 0 : cli::code(cli::ExitCode::Usage);
   } catch (const std::system_error& e) {

@@ -1,8 +1,11 @@
 // refbot: the reference OpenAI-compatible chatbot server that deploybench deploys and measures.
+#include <fmt/core.h>
+
 #include <CLI/CLI.hpp>
 
 #include "commands.h"
 #include "core/host.h"
+#include "core/text.h"
 
 int main(int argc, char** argv) {
   using namespace deploybench;
@@ -22,6 +25,13 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    std::vector<std::string> names;  // "refbot bogus": CLI11 would only say "A subcommand is required"
+    for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) names.push_back(sub->get_name());
+    if (argc > 1)
+      if (auto msg = unknown_command("refbot", argv[1], names)) {
+        fmt::print(stderr, "{}\n", *msg);
+        return 2;
+      }
     const int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   }

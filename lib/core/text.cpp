@@ -33,6 +33,17 @@ std::optional<std::string> closest_match(std::string_view word, std::span<const 
   return best;
 }
 
+std::optional<std::string> unknown_command(std::string_view program, std::string_view word,
+                                           std::span<const std::string> commands) {
+  if (word.empty() || word.front() == '-') return std::nullopt;
+  for (const auto& c : commands)
+    if (c == word) return std::nullopt;
+  const auto near = closest_match(word, commands);
+  std::string out = std::string(program) + ": unknown command '" + std::string(word) + "'";
+  if (near) out += " (did you mean '" + *near + "'?)";
+  return out + "; see " + std::string(program) + " --help";
+}
+
 std::vector<std::string> split(std::string_view text, char sep) {
   std::vector<std::string> out;
   std::size_t start = 0;

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "core/text.h"
+
+#include <catch2/catch.hpp>
 
 using namespace deploybench;
 
@@ -11,6 +11,16 @@ TEST_CASE("edit distance and did-you-mean", "[core][text]") {
   CHECK(closest_match("taregts", keys).value() == "targets");
   CHECK(closest_match("workload", keys).value() == "workloads");
   CHECK_FALSE(closest_match("zzzzzzzz", keys).has_value());
+}
+
+TEST_CASE("an unknown command is named, with a near miss", "[core]") {
+  const std::vector<std::string> commands{"serve", "bench", "export"};
+  CHECK(unknown_command("refbot", "bnech", commands).value() ==
+        "refbot: unknown command 'bnech' (did you mean 'bench'?); see refbot --help");
+  CHECK(unknown_command("refbot", "zzzzzzzz", commands).value() ==
+        "refbot: unknown command 'zzzzzzzz'; see refbot --help");
+  CHECK_FALSE(unknown_command("refbot", "bench", commands).has_value());
+  CHECK_FALSE(unknown_command("refbot", "--help", commands).has_value());
 }
 
 TEST_CASE("split and join round-trip", "[core][text]") {
