@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 
@@ -27,23 +28,39 @@ Error bad(std::string_view expr, const std::string& what, std::string hint = {})
 constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
     {"throughput", "output_tokens_per_s"}, {"goodput", "goodput_per_s"}, {"request_rate", "requests_per_s"}};
 
+// "p99.9" is how people (and scenarios/README.md) write the 99.9th percentile; the catalog says "p999".
+std::string canonical_aggregate(std::string_view agg) { return agg == "p99.9" ? "p999" : std::string(agg); }
+
+// A catalog key in the form the user wrote: "ttft_p95" -> "p95(ttft)" when they wrote a call.
+std::string spelled_like(const std::string& key, bool call_form) {
+  const auto sep = key.rfind('_');
+  if (!call_form || sep == std::string::npos) return key;
+  const auto& aggregates = result::latency_aggregates();
+  if (std::find(aggregates.begin(), aggregates.end(), key.substr(sep + 1)) == aggregates.end()) return key;
+  return fmt::format("{}({})", key.substr(sep + 1), key.substr(0, sep));
+}
+
 // "p95(ttft)" -> "ttft_p95"; "error_rate" and "ttft_p95" pass through; aliases resolve.
 // Checks the key exists.
 Result<std::string> parse_metric(std::string_view expr, std::string_view text) {
   std::string key(text);
   for (const auto& [alias, target] : kAliases)
     if (text == alias) key = target;
-  if (const auto open = text.find('('); open != std::string_view::npos) {
+  const auto open = text.find('(');
+  if (open != std::string_view::npos) {
     if (text.back() != ')') return bad(expr, fmt::format("'{}' is missing its closing ')'", text));
     const auto agg = trim(text.substr(0, open));
     const auto summary = trim(text.substr(open + 1, text.size() - open - 2));
-    key = fmt::format("{}_{}", summary, agg);
+    key = fmt::format("{}_{}", summary, canonical_aggregate(agg));
+  } else if (const auto sep = key.rfind('_'); sep != std::string::npos) {
+    key = key.substr(0, sep + 1) + canonical_aggregate(key.substr(sep + 1));
   }
   if (result::metric_info(key)) return key;
   const auto keys = result::all_metric_keys();
   const auto near = closest_match(key, keys);
   return bad(expr, fmt::format("unknown metric '{}'", text),
-             near ? fmt::format("did you mean '{}'? (metric names are listed in lib/compare/threshold.h)", *near)
+             near ? fmt::format("did you mean '{}'? scenarios/README.md lists the metrics",
+                                spelled_like(*near, open != std::string_view::npos))
                   : "write e.g. p95(ttft), p99(e2e), error_rate, output_tokens_per_s");
 }
 
@@ -142,6 +159,12 @@ Result<Threshold> parse_threshold(std::string_view expression) {
   auto value = parse_value(expr, value_text, info);
   if (!value) return std::move(value).error();
   return Threshold{std::string(expr), *key, ThresholdKind::Absolute, op, *value, 0, info.direction, info.unit};
+}
+
+Status check_threshold(std::string_view expression) {
+  auto t = parse_threshold(expression);
+  if (!t) return std::move(t).error();
+  return Ok{};
 }
 
 bool satisfies(const Threshold& t, double actual) {

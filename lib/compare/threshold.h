@@ -6,7 +6,7 @@
 //   absolute   := metric op value                         "p95(ttft) < 500ms", "error_rate < 1%"
 //   regression := metric "regresses by more than" pct     "p95(ttft) regresses by more than 10%"
 //   metric     := aggregate "(" summary ")" | scalar | summary "_" aggregate
-//   aggregate  := mean | stddev | min | max | p50 | p90 | p95 | p99 | p999
+//   aggregate  := mean | stddev | min | max | p50 | p90 | p95 | p99 | p999   ("p99.9" = p999)
 //   summary    := ttft | tpot | itl | e2e | service_time | queue | prefill | decode | connect | first_byte
 //               (aliases: throughput = output_tokens_per_s, goodput = goodput_per_s,
 //                request_rate = requests_per_s)
@@ -43,6 +43,10 @@ struct Threshold {
 
 /// Parses one expression; errors quote it and point at the problem, with a hint.
 Result<Threshold> parse_threshold(std::string_view expression);
+
+/// parse_threshold, keeping only the verdict: what `deploybench validate` and `run` hand to
+/// scenario::load_plan, so every expression in a scenario is checked with the file's other problems.
+Status check_threshold(std::string_view expression);
 
 /// Whether `actual` satisfies an Absolute threshold.
 bool satisfies(const Threshold& threshold, double actual);

@@ -52,7 +52,10 @@ TEST_CASE("bad thresholds say what is wrong and how to fix it", "[compare][thres
   auto typo = parse_threshold("p95(tfft) < 500ms");
   REQUIRE_FALSE(typo.ok());
   CHECK(typo.error().message == "threshold 'p95(tfft) < 500ms': unknown metric 'p95(tfft)'");
-  CHECK(typo.error().hint.rfind("did you mean 'ttft_p95'?", 0) == 0);
+  // The suggestion is spelled as the user wrote the metric, and points at the docs, not at a source file.
+  CHECK(typo.error().hint == "did you mean 'p95(ttft)'? scenarios/README.md lists the metrics");
+  CHECK(parse_threshold("ttft_p59 < 500ms").error().hint ==
+        "did you mean 'ttft_p50'? scenarios/README.md lists the metrics");
   auto no_unit = parse_threshold("p95(ttft) < 500");
   REQUIRE_FALSE(no_unit.ok());
   CHECK(no_unit.error().message == "threshold 'p95(ttft) < 500': '500' is not a valid value for ttft_p95");
@@ -62,4 +65,21 @@ TEST_CASE("bad thresholds say what is wrong and how to fix it", "[compare][thres
   CHECK_FALSE(parse_threshold("p95(ttft < 5ms").ok());
   CHECK_FALSE(parse_threshold("p95(ttft) regresses by more than ten").ok());
   CHECK_FALSE(parse_threshold("error_rate < 150%").ok());
+}
+
+TEST_CASE("p99.9 is the 99.9th percentile, as scenarios/README.md writes it", "[compare][threshold]") {
+  CHECK(parse_threshold("p99.9(ttft) < 1s")->metric == "ttft_p999");
+  CHECK(parse_threshold("p999(ttft) < 1s")->metric == "ttft_p999");
+  CHECK(parse_threshold("e2e_p99.9 < 2s")->metric == "e2e_p999");
+  CHECK(parse_threshold("p99.9(e2e) regresses by more than 10%")->metric == "e2e_p999");
+  CHECK_FALSE(parse_threshold("p99.8(ttft) < 1s").ok());
+}
+
+TEST_CASE("check_threshold is parse_threshold's verdict", "[compare][threshold]") {
+  CHECK(compare::check_threshold("p95(ttft) < 500ms").ok());
+  CHECK(compare::check_threshold("p95(queue) regresses by more than 5%").ok());
+  const auto bad = compare::check_threshold("p97(ttft) < 1s");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message == "threshold 'p97(ttft) < 1s': unknown metric 'p97(ttft)'");
+  CHECK_FALSE(compare::check_threshold("error_rate < 150%").ok());
 }
