@@ -45,14 +45,14 @@ void print_error(const Error& e) {
 
 Result<scenario::RunPlan> load(const RunOptions& o) {
   std::vector<Diagnostic> diagnostics;
-  auto plan = scenario::load_plan(o.file, scenario::Environment::process(), &diagnostics);
+  auto plan = scenario::load_plan(o.file, scenario::Environment::process(), &diagnostics, compare::check_threshold);
   if (!plan) {
     for (const auto& d : diagnostics) fmt::print(stderr, "{}\n", scenario::format_diagnostic(d));
     return plan.error();
   }
-  if (auto t = compare::parse_thresholds(plan->slo); !t)
-    return make_error(ErrorCode::InvalidScenario, fmt::format("{}: slo: {}", o.file, t.error().message),
-                      t.error().hint);
+  for (const auto& w : plan->warnings)  // --baseline replaces the scenario's baseline
+    if (o.baseline.empty() || w.path != "gate.baseline")
+      fmt::print(stderr, "{}\n", scenario::format_diagnostic(w, "warning"));
   if (o.only.empty()) return plan;
   auto only = scenario::parse_only(o.only);
   if (!only) return only.error();
@@ -182,7 +182,9 @@ void setup_run(CLI::App& app, int& exit_code) {
   sub->add_option("--out", o->out_dir,
                   "Directory that receives the run directory <run-id>/ (default: the "
                   "scenario's output.dir, else results/)");
-  sub->add_option("--only", o->only, "Run only cells matching axis=value pairs, e.g. target=local,precision=int8");
+  sub->add_option("--only", o->only,
+                  "Run only cells matching axis=value pairs, e.g. target=local,precision=int8 ('a|b' for either: "
+                  "quote it, '|' is a pipe to the shell)");
   sub->add_flag("--dry-run", o->dry_run, "Print the plan and its estimated duration; deploy nothing");
   sub->add_option("--run-id", o->run_id, "Name of the run directory (default: UTC time and a random suffix)");
   sub->add_option("--baseline", o->baseline, "results.json (or run directory) for the scenario's gate section");

@@ -8,6 +8,7 @@
 
 #include "core/fs.h"
 #include "core/sha256.h"
+#include "scenario/detail/context_check.h"
 #include "scenario/detail/expand.h"
 #include "scenario/detail/parse.h"
 #include "scenario/detail/source_check.h"
@@ -18,12 +19,16 @@ namespace {
 // Beyond this many problems the file is probably not a scenario; the rest add noise.
 constexpr std::size_t kMaxDiagnostics = 50;
 
-Error invalid(const std::filesystem::path& file, std::vector<Diagnostic> found, std::vector<Diagnostic>* out) {
-  const std::size_t count = found.size();
-  // File order reads best; problems without a position (0:0) go first.
+// File order reads best; problems without a position (0:0) go first.
+void sort_by_position(std::vector<Diagnostic>& found) {
   std::stable_sort(found.begin(), found.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::pair(a.line, a.column) < std::pair(b.line, b.column);
   });
+}
+
+Error invalid(const std::filesystem::path& file, std::vector<Diagnostic> found, std::vector<Diagnostic>* out) {
+  const std::size_t count = found.size();
+  sort_by_position(found);
   if (found.size() > kMaxDiagnostics) {
     const Diagnostic last = found[kMaxDiagnostics];
     found.resize(kMaxDiagnostics);
@@ -80,18 +85,23 @@ std::optional<YAML::Node> parse_yaml(std::string_view text, const std::string& f
 std::string_view order_name(Order order) { return order == Order::Interleaved ? "interleaved" : "sequential"; }
 
 Result<RunPlan> parse_plan(std::string_view text, const std::filesystem::path& file, const Environment& env,
-                           std::vector<Diagnostic>* diagnostics) {
+                           std::vector<Diagnostic>* diagnostics, const ThresholdCheck& check_threshold) {
   const std::string file_name = file.string();
   std::vector<Diagnostic> found = detail::check_source(text, file_name);
   if (!found.empty()) return invalid(file, std::move(found), diagnostics);
   std::optional<YAML::Node> root = parse_yaml(text, file_name, found);
   if (!root) return invalid(file, std::move(found), diagnostics);
 
-  detail::Reader reader(file_name, env);
+  detail::Reader reader(file_name, env, check_threshold);
   detail::ScenarioSpec spec = detail::parse_spec(reader, *root, file.parent_path());
   RunPlan plan;
-  if (reader.diagnostics().empty()) plan = detail::expand(reader, spec);  // expansion needs a sound spec
+  if (reader.diagnostics().empty()) {  // expansion needs a sound spec
+    plan = detail::expand(reader, spec);
+    detail::warn_context_overflow(reader, spec, plan);
+  }
   if (!reader.diagnostics().empty()) return invalid(file, std::move(reader.diagnostics()), diagnostics);
+  plan.warnings = std::move(reader.warnings());
+  sort_by_position(plan.warnings);
   plan.file = file;
   plan.sha256 = sha256_hex(text);
   if (diagnostics != nullptr) diagnostics->clear();
@@ -99,7 +109,7 @@ Result<RunPlan> parse_plan(std::string_view text, const std::filesystem::path& f
 }
 
 Result<RunPlan> load_plan(const std::filesystem::path& file, const Environment& env,
-                          std::vector<Diagnostic>* diagnostics) {
+                          std::vector<Diagnostic>* diagnostics, const ThresholdCheck& check_threshold) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(file, ec);
   if (!ec && size > kMaxScenarioBytes) {
@@ -113,7 +123,7 @@ Result<RunPlan> load_plan(const std::filesystem::path& file, const Environment& 
     }
     return make_error(ErrorCode::InvalidScenario, text.error().message, "check the path");
   }
-  return parse_plan(*text, file, env, diagnostics);
+  return parse_plan(*text, file, env, diagnostics, check_threshold);
 }
 
 }  // namespace deploybench::scenario

@@ -58,11 +58,12 @@ void append_header(std::string& out, const RunPlan& plan) {
 
 }  // namespace
 
-std::string format_diagnostic(const Diagnostic& d) {
+std::string format_diagnostic(const Diagnostic& d, std::string_view severity) {
   std::string out;
   if (!d.file.empty()) out += d.file + ":";
   if (d.line > 0) out += fmt::format("{}:{}:", d.line, d.column);
   if (!out.empty()) out += " ";
+  if (!severity.empty()) out += fmt::format("{}: ", severity);
   if (!d.path.empty()) out += d.path + ": ";
   out += d.message;
   if (!d.hint.empty()) out += fmt::format(" ({})", d.hint);

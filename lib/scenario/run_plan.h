@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/error.h"
 #include "core/units.h"
 #include "loadgen/load_config.h"
 #include "loadgen/workload_config.h"
@@ -31,8 +32,8 @@ struct SweepStep {
   int count = 0;                      // steps in the group
   std::vector<std::string> stop_slo;  // raw threshold expressions (compare::parse_threshold grammar)
   SweepRole role = SweepRole::Rate;
-  int rate_index = 0;                 // AutoRate: 0-based among the group's AutoRate steps
-  int rate_count = 0;                 // AutoRate: how many AutoRate steps the group has
+  int rate_index = 0;  // AutoRate: 0-based among the group's AutoRate steps
+  int rate_count = 0;  // AutoRate: how many AutoRate steps the group has
 };
 
 /// One run point of the plan with its effective settings.
@@ -79,6 +80,8 @@ struct RunPlan {
   OutputOptions output;
   Nanos estimated_duration{0};  // deploys + warmups + measured windows (sweeps: all steps)
   int deployments = 0;          // runs of consecutive cells with the same deployment_key
+  /// Problems that do not stop the plan, with file:line:column (validate and run print them).
+  std::vector<Diagnostic> warnings;
 };
 
 std::string_view order_name(Order order);

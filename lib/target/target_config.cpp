@@ -42,7 +42,7 @@ void check_limits(const Checker& c, const ResourceLimits& l) {
 }
 
 void check_model(const Checker& c, const ModelSpec& m) {
-  if (m.checkpoint.empty() && !one_of(m.preset, {"tiny", "small", "base"})) {
+  if (m.checkpoint.empty() && !preset_context_length(m.preset)) {
     c.fail("model.preset", "unknown preset '" + m.preset + "'", "use tiny, small or base");
   }
   if (!one_of(m.precision, {"fp32", "int8"})) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -89,5 +90,22 @@ struct TargetConfig {
 
 /// "local", "container", "vm" or "remote".
 std::string_view kind_name(const KindConfig& kind);
+
+/// The context length in tokens of refbot's synthetic preset: engine::preset_config's seq_len,
+/// repeated here because target/ may not include engine/ (tests/target/config_test.cpp keeps the
+/// two equal). nullopt for an unknown preset. Inline: scenario/ uses this header only.
+inline std::optional<int> preset_context_length(std::string_view preset) {
+  if (preset == "tiny") return 256;
+  if (preset == "small" || preset == "base") return 1024;
+  return std::nullopt;
+}
+
+/// Whether the target serves the bundled refbot, so that `model` is what it runs: a local target
+/// without `command`, a container without `image`, or a VM.
+inline bool serves_refbot(const TargetConfig& target) {
+  if (const auto* l = std::get_if<LocalConfig>(&target.kind)) return l->command.empty();
+  if (const auto* c = std::get_if<ContainerConfig>(&target.kind)) return c->image.empty();
+  return std::holds_alternative<VmConfig>(target.kind);
+}
 
 }  // namespace deploybench::target

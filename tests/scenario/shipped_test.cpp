@@ -16,6 +16,11 @@ RunPlan shipped(const std::string& name, std::map<std::string, std::string> env 
   REQUIRE(loaded.plan.ok());
   CHECK(loaded.plan->name == name);
   CHECK(loaded.plan->sha256.size() == 64);
+  // No shipped file warns, but for a gate baseline that is recorded on the user's machine.
+  for (const auto& w : loaded.plan->warnings) {
+    INFO(format_diagnostic(w, "warning"));
+    CHECK(w.path == "gate.baseline");
+  }
   return std::move(loaded.plan).value();
 }
 

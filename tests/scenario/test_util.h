@@ -26,9 +26,10 @@ struct Loaded {
 };
 
 inline Loaded load_text(const std::string& yaml, std::map<std::string, std::string> env = {},
-                        const std::filesystem::path& file = kSourceDir / "tests/scenario/inline.yaml") {
+                        const std::filesystem::path& file = kSourceDir / "tests/scenario/inline.yaml",
+                        const ThresholdCheck& check_threshold = light_threshold_check) {
   std::vector<Diagnostic> diagnostics;
-  auto plan = parse_plan(yaml, file, Environment::from_map(std::move(env)), &diagnostics);
+  auto plan = parse_plan(yaml, file, Environment::from_map(std::move(env)), &diagnostics, check_threshold);
   return Loaded{std::move(plan), std::move(diagnostics)};
 }
 

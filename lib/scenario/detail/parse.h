@@ -33,10 +33,7 @@ void parse_matrix(Reader& reader, const Field& section, ScenarioSpec& spec);
 std::vector<Field> named_entries(Reader& reader, const Field& section, std::string_view what);
 /// Reads a path and resolves it against base_dir; reports it when `must_exist` and missing.
 std::optional<std::filesystem::path> read_path(ParseContext& ctx, const Field& f, bool must_exist);
-/// Light syntax check of a threshold expression such as "p95(ttft) < 500ms" (the full grammar
-/// lives in compare::parse_threshold).
-bool slo_syntax_ok(const std::string& expression);
-/// Reads a list of threshold expressions.
+/// Reads a list of threshold expressions, each checked by the Reader's ThresholdCheck.
 std::vector<std::string> read_slo_list(Reader& reader, const Field& f);
 
 }  // namespace deploybench::scenario::detail

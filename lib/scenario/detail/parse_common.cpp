@@ -45,13 +45,6 @@ std::optional<std::filesystem::path> read_path(ParseContext& ctx, const Field& f
   return p;
 }
 
-bool slo_syntax_ok(const std::string& expression) {
-  static const std::regex kPercentile(R"(\s*(p\d+(\.\d+)?|mean|max|min)\((ttft|tpot|itl|e2e)\)\s*[<>]=?\s*\S+\s*)");
-  static const std::regex kScalar(
-      R"(\s*(error_rate|goodput|throughput|requests_per_s|output_tokens_per_s)\s*[<>]=?\s*\S+\s*)");
-  return std::regex_match(expression, kPercentile) || std::regex_match(expression, kScalar);
-}
-
 std::vector<std::string> read_slo_list(Reader& reader, const Field& f) {
   std::vector<std::string> out;
   auto items = read_items(reader, f);
@@ -59,10 +52,8 @@ std::vector<std::string> read_slo_list(Reader& reader, const Field& f) {
   for (const auto& item : *items) {
     auto text = read_string(reader, item);
     if (!text) continue;
-    if (!slo_syntax_ok(*text)) {
-      reader.error(item.where, fmt::format("'{}' is not a threshold expression", *text),
-                   "write e.g. 'p95(ttft) < 500ms', 'mean(tpot) <= 40ms', 'error_rate < 1%' or "
-                   "'throughput > 5'");
+    if (auto ok = reader.check_threshold(*text); !ok) {
+      reader.error(item.where, ok.error().message, ok.error().hint);
       continue;
     }
     out.push_back(*text);

@@ -28,26 +28,34 @@ void read_defaults(Reader& r, const Field& f, Defaults& d) {
   }
 }
 
+// A limit is checked as the expression the gate will evaluate (compare::regression_expressions).
+void read_gate_limits(Reader& r, const Field& m, GateSpec& gate) {
+  MapView limits(r, m.node, m.path, {}, "'max_regression'");
+  for (const auto& limit : limits.fields()) {
+    const auto frac = read_fraction(r, limit);
+    if (!frac) continue;
+    if (auto ok = r.check_threshold(fmt::format("{} regresses by more than {:g}%", limit.key, *frac * 100)); !ok) {
+      r.error(limit.where, ok.error().message, ok.error().hint);
+      continue;
+    }
+    gate.max_regression.emplace_back(limit.key, *frac);
+  }
+}
+
 void read_gate(ParseContext& ctx, const Field& f, ScenarioSpec& spec) {
   Reader& r = ctx.reader;
   MapView v(r, f.node, f.path, {"baseline", "max_regression", "alpha"}, "'gate'");
   if (!v.is_map()) return;
   GateSpec gate;
-  if (auto* b = v.get("baseline")) gate.baseline = read_path(ctx, *b, false).value_or("");
-  if (auto* a = v.get("alpha")) gate.alpha = read_number(r, *a, 0.0001, 0.5).value_or(gate.alpha);
-  static const std::regex kMetric(
-      R"((p\d+(\.\d+)?|mean|max|min)\((ttft|tpot|itl|e2e)\)|error_rate|goodput|throughput|requests_per_s|output_tokens_per_s)");
-  if (const Field* m = v.get("max_regression")) {
-    MapView limits(r, m->node, m->path, {}, "'max_regression'");
-    for (const auto& limit : limits.fields()) {
-      if (!std::regex_match(limit.key, kMetric)) {
-        r.error(limit.where, fmt::format("'{}' is not a metric", limit.key),
-                "write e.g. p95(ttft), mean(tpot), throughput or error_rate");
-        continue;
-      }
-      if (auto frac = read_fraction(r, limit)) gate.max_regression.emplace_back(limit.key, *frac);
-    }
+  if (auto* b = v.get("baseline")) {
+    gate.baseline = read_path(ctx, *b, false).value_or("");
+    std::error_code ec;
+    if (!gate.baseline.empty() && !std::filesystem::exists(gate.baseline, ec))
+      r.warn(b->where, fmt::format("baseline '{}' does not exist: `run` will fail the gate", gate.baseline.string()),
+             "relative paths start at the scenario file's directory; create it with a run, or pass --baseline FILE");
   }
+  if (auto* a = v.get("alpha")) gate.alpha = read_number(r, *a, 0.0001, 0.5).value_or(gate.alpha);
+  if (const Field* m = v.get("max_regression")) read_gate_limits(r, *m, gate);
   if (gate.max_regression.empty()) {
     r.error(f.where, "a gate needs max_regression limits", "e.g. max_regression: {p95(ttft): 10%, throughput: 5%}");
   }
@@ -114,7 +122,7 @@ void add_implicit_entries(const MapView& top, ScenarioSpec& spec) {
   if (!top.get("workloads")) {
     loadgen::WorkloadConfig w;
     w.seed = spec.seed;
-    spec.workloads.push_back({w.name, w});
+    spec.workloads.push_back({w.name, w, {}});
   }
   if (!top.get("loads")) {
     NamedLoad l{"closed", {LoadLevel{"", {{"concurrency", "1"}}, loadgen::ClosedLoop{}}}, {}, std::nullopt};

@@ -73,11 +73,14 @@ std::optional<NamedWorkload> read_workload(ParseContext& ctx, const Field& entry
             {"stream", "input_tokens", "max_tokens", "fixed_output", "prompts", "system_prompt", "temperature", "seed"},
             "a workload");
   if (!v.is_map() && !entry.node.IsNull()) return std::nullopt;  // an empty entry takes every default
-  NamedWorkload w{entry.key, {}};
+  NamedWorkload w;
+  w.name = entry.key;
+  w.where = entry.where;
   w.config.name = entry.key;
   w.config.seed = seed;
   if (auto* f = v.get("stream")) w.config.stream = read_bool(r, *f).value_or(true);
   if (auto* f = v.get("input_tokens")) {
+    w.where = f->where;
     if (auto d = read_lengths(r, *f)) w.config.input_tokens = *d;
   }
   if (auto* f = v.get("max_tokens")) {

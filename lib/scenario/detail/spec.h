@@ -37,6 +37,7 @@ struct NamedModel {
 struct NamedWorkload {
   std::string name;
   loadgen::WorkloadConfig config;
+  Where where;  // of input_tokens, else of the entry (context warnings point here)
 };
 
 /// One level of a load: a concrete pattern plus the axis it varies ("concurrency" -> "4").
@@ -44,7 +45,7 @@ struct LoadLevel {
   std::string label;                                      // id component, e.g. "c4", "8rps", "s2"; empty if single
   std::vector<std::pair<std::string, std::string>> axes;  // e.g. {"concurrency", "4"}
   loadgen::LoadPattern pattern;
-  SweepRole role = SweepRole::Rate;  // sweeps only
+  SweepRole role = SweepRole::Rate;    // sweeps only
   int rate_index = 0, rate_count = 0;  // AutoRate steps: position among them, and their number
 };
 

@@ -15,6 +15,10 @@ void Reader::error(const Where& where, std::string message, std::string hint) {
   diagnostics_.push_back(Diagnostic{where.path, std::move(message), std::move(hint), file_, where.line, where.column});
 }
 
+void Reader::warn(const Where& where, std::string message, std::string hint) {
+  warnings_.push_back(Diagnostic{where.path, std::move(message), std::move(hint), file_, where.line, where.column});
+}
+
 Where Reader::where(const YAML::Node& node, std::string path) const {
   const YAML::Mark mark = node.Mark();
   if (mark.is_null()) return Where{std::move(path), 0, 0};

@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "core/units.h"
 #include "scenario/environment.h"
+#include "scenario/threshold_check.h"
 
 namespace deploybench::scenario::detail {
 
@@ -26,14 +27,19 @@ struct Where {
 
 class Reader {
  public:
-  Reader(std::string file, const Environment& env) : file_(std::move(file)), env_(env) {}
+  Reader(std::string file, const Environment& env, ThresholdCheck check = light_threshold_check)
+      : file_(std::move(file)), env_(env), check_threshold_(std::move(check)) {}
 
   void error(const Where& where, std::string message, std::string hint);
+  /// A problem that does not stop the plan (e.g. prompts that may not fit a model's context).
+  void warn(const Where& where, std::string message, std::string hint);
+  Status check_threshold(std::string_view expression) const { return check_threshold_(expression); }
   Where where(const YAML::Node& node, std::string path) const;
   /// The scalar's text after interpolation; reports non-scalars and interpolation errors.
   std::optional<std::string> scalar(const YAML::Node& node, const std::string& path);
 
   std::vector<Diagnostic>& diagnostics() { return diagnostics_; }
+  std::vector<Diagnostic>& warnings() { return warnings_; }
   /// Values that came from secret-looking environment variables (masked in settings).
   std::vector<std::string>& secrets() { return secrets_; }
   const std::string& file() const { return file_; }
@@ -41,7 +47,9 @@ class Reader {
  private:
   std::string file_;
   const Environment& env_;
+  ThresholdCheck check_threshold_;
   std::vector<Diagnostic> diagnostics_;
+  std::vector<Diagnostic> warnings_;
   std::vector<std::string> secrets_;
 };
 
