@@ -94,9 +94,17 @@ TEST_CASE("apply_gate runs a scenario's gate section against a baseline file", "
   auto slower = compare::apply_gate(testing::synthetic_run(10, 1.5, 0.03, 53), base_file, exprs);
   REQUIRE(slower.ok());
   CHECK(slower->failures() == 2);
+  // A baseline that does not exist fails the gate (it must not pass CI silently).
   auto missing = compare::apply_gate(testing::synthetic_run(10, 1.0, 0.03, 54), (dir / "nope.json").string(), exprs);
-  REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error().message.find("nope.json") != std::string::npos);
+  REQUIRE(missing.ok());
+  CHECK_FALSE(missing->passed());
+  REQUIRE(missing->checks.size() == 1);
+  CHECK(missing->checks[0].threshold == "baseline exists");
+  CHECK(missing->checks[0].detail.find("no results at '" + (dir / "nope.json").string() + "'") == 0);
+  // A baseline that exists but is not results is still a harness error.
+  REQUIRE(write_file_atomic((dir / "garbage.json").string(), "not json").ok());
+  CHECK_FALSE(
+      compare::apply_gate(testing::synthetic_run(10, 1.0, 0.03, 55), (dir / "garbage.json").string(), exprs).ok());
   std::filesystem::remove_all(dir);
 }
 
