@@ -63,15 +63,6 @@ std::optional<YAML::Node> parse_yaml(std::string_view text, const std::string& f
                              e.mark.column + 1});
     return std::nullopt;
   } catch (const YAML::Exception& e) {
-    if (e.msg.find("flow not found") != std::string::npos) {
-      if (auto opened = detail::unclosed_flow(text)) {
-        const auto [line, column] = detail::line_column(text, *opened);
-        out.push_back(Diagnostic{"", fmt::format("YAML syntax error: this '{}' is never closed", text[*opened]),
-                                 fmt::format("close it with '{}' on the same entry", text[*opened] == '[' ? ']' : '}'),
-                                 file, line, column});
-        return std::nullopt;
-      }
-    }
     const bool known = !e.mark.is_null();
     out.push_back(Diagnostic{"", fmt::format("YAML syntax error: {}", e.msg),
                              "check indentation, quotes and brackets around this position", file,

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "core/rng.h"
+#include "scenario/detail/source_check.h"
 #include "test_util.h"
 
 using namespace deploybench;
@@ -126,9 +127,37 @@ TEST_CASE("a 10 MB file is refused by size before parsing", "[scenario][broken]"
 }
 
 TEST_CASE("deep nesting is reported, not a stack overflow", "[scenario][broken]") {
-  const Loaded loaded = load_text("name: deep\nslo: " + std::string(200000, '[') + "\n");
+  const Loaded loaded = load_text("name: deep\nslo: " + std::string(200000, '[') + std::string(200000, ']') + "\n");
   REQUIRE(loaded.diagnostics.size() == 1);
   CHECK_THAT(loaded.diagnostics.front().message, Catch::Contains("nesting is too deep"));
+}
+
+TEST_CASE("a flow collection left open is found before the YAML parser sees it", "[scenario][broken]") {
+  // yaml-cpp 0.7 allocated gigabytes on this file (an unclosed '{' and, below it, an apostrophe in
+  // a comment); it is found by the source check and never reaches the parser.
+  const Loaded loaded = load_text(
+      "name: q\ntargets:\n  {ocal: {kind: local}\n\nworkloads:\n  chat:\n    input_tokens: 32  # refbot's "
+      "tokenizer\n    max_tokens: 32\nloads:\n  closed:\n    closed: {concurrency: [1, 4]}\n");
+  REQUIRE(loaded.diagnostics.size() == 1);
+  CHECK(loaded.diagnostics.front().message == "YAML syntax error: this '{' is never closed");
+  CHECK(loaded.diagnostics.front().line == 3);
+  CHECK(loaded.diagnostics.front().column == 3);
+}
+
+TEST_CASE("brackets in plain scalars, quotes, comments and block scalars open nothing", "[scenario][broken]") {
+  for (const char* text : {
+           "description: see [docs and {more\n",
+           "description: 'a [b' # and [c\n",
+           "description: \"x {y\"\n",
+           "system_prompt: |\n  {\"json\": [1,\n  and more [\nname: x\n",
+           "items:\n  - >-\n    [folded\n  - [a, 'b]', \"c]\"]\n",
+           "m: {a: [1, 2], b: {c: d}}  # }\n",
+       }) {
+    INFO(text);
+    CHECK_FALSE(detail::unclosed_flow(text).has_value());
+  }
+  CHECK(detail::unclosed_flow("a: [1, {b: 2}\n").value() == 3);
+  CHECK(detail::unclosed_flow("a:\n  - [x,\n     y\n").value() == 7);
 }
 
 TEST_CASE("a NUL byte or invalid UTF-8 is located", "[scenario][broken]") {

@@ -72,10 +72,33 @@ Diagnostic too_large(std::uint64_t size, const std::string& file) {
 }
 
 std::optional<std::size_t> unclosed_flow(std::string_view text) {
-  std::vector<std::size_t> open;
+  std::vector<std::size_t> open;  // offsets of the open '[' and '{'
   char quote = 0;
+  bool line_start = true;                   // no non-space character on this line yet
+  std::size_t indent = 0;                   // this line's leading spaces
+  char last = '\n';                         // the last non-space character on this line
+  std::optional<std::size_t> block_indent;  // inside a block scalar ('|' or '>') of a line this indented
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
+    if (c == '\n') {
+      line_start = true;
+      indent = 0;
+      last = '\n';
+      continue;
+    }
+    if (line_start && c == ' ') {
+      ++indent;
+      continue;
+    }
+    if (line_start && block_indent) {  // a block scalar's text is anything, until a line is no deeper
+      if (indent > *block_indent) {
+        while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+        continue;
+      }
+      block_indent.reset();
+    }
+    const bool first = line_start;
+    line_start = false;
     if (quote != 0) {
       if (c == quote)
         quote = 0;
@@ -83,19 +106,35 @@ std::optional<std::size_t> unclosed_flow(std::string_view text) {
         ++i;
       continue;
     }
-    if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\n')) {
-      while (i < text.size() && text[i] != '\n') ++i;
-    } else if (c == '"' ||
-               (c == '\'' && (i == 0 || std::string_view(" [{,:\n").find(text[i - 1]) != std::string_view::npos))) {
+    if (c == ' ') continue;
+    // Where a node may start: in a flow collection after '[', '{' or ',', and in block context at a
+    // line's first character or after "key: " or "- ". Anywhere else '[' or '{' is text of a plain
+    // scalar ("description: see [docs" is valid YAML).
+    const bool spaced = i > 0 && text[i - 1] == ' ';
+    const bool node_start = !open.empty() ? std::string_view("[{,:").find(last) != std::string_view::npos
+                                          : first || (spaced && (last == ':' || last == '-'));
+    if (c == '#' && (first || spaced)) {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+      continue;
+    }
+    if ((c == '"' || c == '\'') && (node_start || last == '\n')) {
       quote = c;
-    } else if (c == '[' || c == '{') {
+    } else if ((c == '[' || c == '{') && (node_start || !open.empty())) {
       open.push_back(i);
     } else if ((c == ']' || c == '}') && !open.empty()) {
       open.pop_back();
+    } else if ((c == '|' || c == '>') && open.empty() && node_start && !first) {
+      block_indent = indent;
     }
+    last = c;
   }
   if (open.empty()) return std::nullopt;
   return open.back();
+}
+
+Diagnostic unclosed_flow_diagnostic(std::string_view text, std::size_t opened, const std::string& file) {
+  return at(file, line_column(text, opened), fmt::format("YAML syntax error: this '{}' is never closed", text[opened]),
+            fmt::format("close it with '{}' on the same entry", text[opened] == '[' ? ']' : '}'));
 }
 
 std::pair<int, int> line_column(std::string_view text, std::size_t offset) {
@@ -129,6 +168,11 @@ std::vector<Diagnostic> check_source(std::string_view text, const std::string& f
     return out;
   }
   check_tabs(text, file, out);
+  // yaml-cpp 0.7 can loop allocating forever on a flow collection left open (jbeder/yaml-cpp#499,
+  // #1040): a file with "{ocal: {kind: local}" and an apostrophe in a later comment took
+  // gigabytes. An unclosed '[' or '{' is found here instead, at the bracket that opened it.
+  if (out.empty())
+    if (auto opened = unclosed_flow(text)) out.push_back(unclosed_flow_diagnostic(text, *opened, file));
   return out;
 }
 
