@@ -12,5 +12,7 @@ namespace deploybench::openai {
 /// context length"), that synthetic prompts count words, not the server's tokens. Empty for any
 /// other error.
 std::string context_length_hint(std::string_view error);
+/// That hint's text alone, for warnings given before any request (the scenario loader).
+std::string words_vs_tokens_hint();
 
 }  // namespace deploybench::openai

@@ -6,6 +6,8 @@
 #include <set>
 #include <utility>
 
+#include "openai/error_hint.h"
+
 namespace deploybench::scenario::detail {
 namespace {
 
@@ -47,9 +49,7 @@ void warn_context_overflow(Reader& reader, const ScenarioSpec& spec, const RunPl
                             w.name, *context, model.preset,
                             label == cell.axes.end() ? "" : fmt::format(" (model '{}')", label->second),
                             loadgen::max_length(w.input_tokens), prompt, w.max_tokens),
-                "input_tokens counts common English words, about one token each in llama- and GPT-style "
-                "tokenizers; a byte-level tokenizer (refbot's synthetic presets) counts ~4-5 tokens per word, so "
-                "lower input_tokens or max_tokens for it");
+                openai::words_vs_tokens_hint());
   }
 }
 
