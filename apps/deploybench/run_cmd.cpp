@@ -112,7 +112,7 @@ int apply_slos_and_gate(const scenario::RunPlan& plan, const runner::RunOutcome&
   }
   if (!plan.gate) return rc;
   const std::string base = baseline.empty() ? plan.gate->baseline.string() : baseline;
-  if (base.empty()) {  // a baseline that does not exist fails the gate (compare::apply_gate)
+  if (base.empty()) {  // a baseline that does not exist is an error (compare::apply_gate): exit 1
     fmt::print(stderr, "gate: no baseline given, skipped (set gate.baseline or pass --baseline FILE)\n");
     return rc;
   }

@@ -217,14 +217,12 @@ Result<GateVerdict> apply_gate(const result::ResultSet& contender, const std::st
                                std::span<const std::string> threshold_exprs, double alpha) {
   auto thresholds = parse_thresholds(threshold_exprs);
   if (!thresholds) return std::move(thresholds).error();
-  if (std::error_code ec; !std::filesystem::exists(baseline_path, ec)) {
-    // A gate that silently passes without its baseline would let every regression through CI.
-    GateCheck missing{"baseline exists", baseline_path, CheckOutcome::Fail, std::nullopt,
-                      fmt::format("no results at '{}': the gate has nothing to compare with (record a baseline "
-                                  "with a run, or pass --baseline FILE)",
-                                  baseline_path)};
-    return GateVerdict{{std::move(missing)}, {}};
-  }
+  // A gate that silently passed without its baseline would let every regression through CI; a
+  // missing one is a setup error (as for `deploybench gate`), not a regression of the system.
+  if (std::error_code ec; !std::filesystem::exists(baseline_path, ec))
+    return make_error(ErrorCode::NotFound,
+                      fmt::format("gate: no results at '{}': the gate has nothing to compare with", baseline_path),
+                      "record a baseline (a run's results.json) there, or pass --baseline FILE");
   auto baseline = result::load_results(baseline_path);
   if (!baseline) return std::move(baseline).error();
   return evaluate_gate(*baseline, contender, GatePolicy{std::move(*thresholds), alpha});

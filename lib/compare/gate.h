@@ -61,8 +61,8 @@ GateVerdict evaluate_gate(const result::ResultSet& baseline, const result::Resul
                           const GatePolicy& policy, const CompareOptions& options = {});
 
 /// A scenario's `gate:` section applied at the end of `run`: loads `baseline_path` (a results.json
-/// or run directory) and evaluates `threshold_exprs` against it. A baseline that does not exist
-/// fails the gate (one failed check saying so). Errors: unreadable or malformed baseline, bad
+/// or run directory) and evaluates `threshold_exprs` against it. Errors: a baseline that does
+/// not exist (NotFound: a gate must not pass CI without one), unreadable or malformed baseline, bad
 /// expressions (harness errors, not gate failures).
 Result<GateVerdict> apply_gate(const result::ResultSet& contender, const std::string& baseline_path,
                                std::span<const std::string> threshold_exprs, double alpha = 0.05);

@@ -94,13 +94,11 @@ TEST_CASE("apply_gate runs a scenario's gate section against a baseline file", "
   auto slower = compare::apply_gate(testing::synthetic_run(10, 1.5, 0.03, 53), base_file, exprs);
   REQUIRE(slower.ok());
   CHECK(slower->failures() == 2);
-  // A baseline that does not exist fails the gate (it must not pass CI silently).
+  // A baseline that does not exist is an error (it must not pass CI silently).
   auto missing = compare::apply_gate(testing::synthetic_run(10, 1.0, 0.03, 54), (dir / "nope.json").string(), exprs);
-  REQUIRE(missing.ok());
-  CHECK_FALSE(missing->passed());
-  REQUIRE(missing->checks.size() == 1);
-  CHECK(missing->checks[0].threshold == "baseline exists");
-  CHECK(missing->checks[0].detail.find("no results at '" + (dir / "nope.json").string() + "'") == 0);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().code == ErrorCode::NotFound);
+  CHECK(missing.error().message.find("gate: no results at '" + (dir / "nope.json").string() + "'") == 0);
   // A baseline that exists but is not results is still a harness error.
   REQUIRE(write_file_atomic((dir / "garbage.json").string(), "not json").ok());
   CHECK_FALSE(

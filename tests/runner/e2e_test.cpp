@@ -168,19 +168,18 @@ TEST_CASE("a shortened quickstart deploys refbot, measures and writes results", 
   fs::remove_all(dir);
 }
 
-TEST_CASE("a gate whose baseline does not exist fails the run with exit 4", "[e2e]") {
+TEST_CASE("a gate whose baseline does not exist fails the run with exit 1", "[e2e]") {
   const fs::path dir = temp_dir("db_e2e_gate_");
   const fs::path scenario = write_scenario(dir, "1s");
   std::ofstream(scenario, std::ios::app)
       << "gate:\n  baseline: does-not-exist.json\n  max_regression: {p95(ttft): 10%}\n";
   const auto run = run_scenario(dir, scenario, "gate", std::chrono::seconds{120}, {"--only", "concurrency=1"});
   INFO(run.log);
-  CHECK(run.rc == 4);
+  CHECK(run.rc == 1);  // a setup error, as for `deploybench gate`; 4 means the system regressed
   const std::string missing = (dir / "does-not-exist.json").string();
   CHECK_THAT(run.log, Catch::Contains("warning: gate.baseline: baseline '" + missing + "' does not exist"));
-  CHECK_THAT(run.log, Catch::Contains("GATE FAILED"));
-  CHECK_THAT(run.log, Catch::Contains("no results at '" + missing + "'"));
-  CHECK(fs::exists(dir / "out/gate/gate-junit.xml"));
+  CHECK_THAT(run.log, Catch::Contains("gate: no results at '" + missing + "'"));
+  CHECK(fs::exists(dir / "out/gate/results.json"));  // the measurements are kept
   fs::remove_all(dir);
 }
 
