@@ -8,6 +8,7 @@
 
 #include "core/fs.h"
 #include "core/text.h"
+#include "core/yaml_text.h"
 #include "result/cell_key.h"
 #include "result/metric_catalog.h"
 #include "result/result_json.h"
@@ -118,6 +119,12 @@ Result<std::vector<Threshold>> parse_thresholds(std::span<const std::string> exp
 }
 
 Result<GatePolicy> parse_gate_policy(std::string_view yaml_text, const std::string& source) {
+  if (auto opened = unclosed_flow(yaml_text)) {  // before yaml-cpp, which can loop on it (core/yaml_text.h)
+    const auto [line, column] = line_column(yaml_text, *opened);
+    return make_error(ErrorCode::InvalidArgument,
+                      fmt::format("{}:{}:{}: this '{}' is never closed", source, line, column, yaml_text[*opened]),
+                      fmt::format("close it with '{}'", yaml_text[*opened] == '[' ? ']' : '}'));
+  }
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml_text));

@@ -121,6 +121,10 @@ TEST_CASE("gate policy files are validated with file:line", "[compare][gate]") {
   CHECK(typo.error().hint == "did you mean 'thresholds'?");
   CHECK_FALSE(compare::parse_gate_policy("alpha: 0.05\n", "p.yaml").ok());
   CHECK_FALSE(compare::parse_gate_policy("thresholds: [\n", "p.yaml").ok());
+  // A flow left open never reaches yaml-cpp (which can loop allocating on it); the bracket is named.
+  auto open = compare::parse_gate_policy("thresholds: {a: [\"error_rate < 1%\"]\n# the team's gate\n", "p.yaml");
+  REQUIRE_FALSE(open.ok());
+  CHECK(open.error().message == "p.yaml:1:13: this '{' is never closed");
 }
 
 TEST_CASE("gate verdict renderings match their golden files", "[compare][gate][golden]") {

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "core/yaml_text.h"
+
 using namespace deploybench;
 
 TEST_CASE("edit distance and did-you-mean", "[core][text]") {
@@ -28,4 +30,20 @@ TEST_CASE("split and join round-trip", "[core][text]") {
   REQUIRE(parts.size() == 3);
   CHECK(parts[1].empty());
   CHECK(join(parts, ",") == "a,,b");
+}
+
+TEST_CASE("brackets in plain scalars, quotes, comments and block scalars open nothing", "[core]") {
+  for (const char* text : {
+           "description: see [docs and {more\n",
+           "description: 'a [b' # and [c\n",
+           "description: \"x {y\"\n",
+           "system_prompt: |\n  {\"json\": [1,\n  and more [\nname: x\n",
+           "items:\n  - >-\n    [folded\n  - [a, 'b]', \"c]\"]\n",
+           "m: {a: [1, 2], b: {c: d}}  # }\n",
+       }) {
+    INFO(text);
+    CHECK_FALSE(unclosed_flow(text).has_value());
+  }
+  CHECK(unclosed_flow("a: [1, {b: 2}\n").value() == 3);
+  CHECK(unclosed_flow("a:\n  - [x,\n     y\n").value() == 7);
 }
