@@ -55,6 +55,7 @@ std::optional<std::size_t> unclosed_flow(std::string_view text) {
     } else if ((c == '[' || c == '{') && (node_start || !open.empty())) {
       open.push_back(i);
     } else if ((c == ']' || c == '}') && !open.empty()) {
+      if ((c == ']') != (text[open.back()] == '[')) return open.back();  // "[1, 4}": the '[' is never closed
       open.pop_back();
     } else if ((c == '|' || c == '>') && open.empty() && node_start && !first) {
       block_indent = indent;

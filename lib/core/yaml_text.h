@@ -9,7 +9,8 @@
 namespace deploybench {
 
 /// Offset of the innermost '[' or '{' that opens a flow collection and is never closed (outside
-/// quotes, comments and block scalars; a bracket inside a plain scalar opens nothing).
+/// quotes, comments and block scalars; a bracket inside a plain scalar opens nothing), or the one
+/// a bracket of the other kind tries to close ("[1, 4}").
 std::optional<std::size_t> unclosed_flow(std::string_view text);
 
 /// 1-based line and column of byte `offset` in `text` (column counts bytes).

@@ -45,5 +45,6 @@ TEST_CASE("brackets in plain scalars, quotes, comments and block scalars open no
     CHECK_FALSE(unclosed_flow(text).has_value());
   }
   CHECK(unclosed_flow("a: [1, {b: 2}\n").value() == 3);
+  CHECK(unclosed_flow("c: {concurrency: [1, 4}}\n").value() == 17);  // the '[', not the '}' after it
   CHECK(unclosed_flow("a:\n  - [x,\n     y\n").value() == 7);
 }
