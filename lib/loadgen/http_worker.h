@@ -36,7 +36,9 @@ struct SharedRunState {
   std::atomic<std::int64_t> outstanding{0};   // open loop: waiting + in flight, for the cap
   std::atomic<std::uint64_t> tickets{0};      // closed loop: measured requests claimed
   std::atomic<std::uint64_t> next_prompt{0};  // closed loop: prompt cursor
-  std::atomic<bool> stop{false};              // abandon the run (interrupt)
+  std::atomic<bool> stop{false};              // abandon the run (interrupt, or giving up)
+  std::uint64_t give_up_after = 0;            // RunOptions::give_up_after_failures, set before the workers start
+  std::atomic<bool> gave_up{false};           // a worker saw the give_up_after-th failure with no success yet
   std::atomic<std::uint64_t> sent{0}, completed{0}, failed{0}, dropped{0};  // for progress
 };
 

@@ -129,8 +129,7 @@ void report_progress(ProgressSink& sink, const SharedRunState& shared, Nanos war
 }
 
 // Runs the workers on their own threads; the calling thread reports progress and forwards cancel.
-// Returns true when it stopped them because every request so far failed (give_up_after_failures).
-bool drive(std::vector<std::unique_ptr<HttpWorker>>& workers, SharedRunState& shared, const LoadConfig& load,
+void drive(std::vector<std::unique_ptr<HttpWorker>>& workers, SharedRunState& shared, const LoadConfig& load,
            const RunOptions& options) {
   std::atomic<int> running{static_cast<int>(workers.size())};
   std::vector<std::thread> threads;
@@ -141,15 +140,9 @@ bool drive(std::vector<std::unique_ptr<HttpWorker>>& workers, SharedRunState& sh
     });
   Progress last;
   auto next_report = SteadyClock::now() + options.progress_interval;
-  bool gave_up = false;
   while (running.load() > 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds{20});
     if (options.cancel && options.cancel->load()) shared.stop.store(true);
-    if (!gave_up && options.give_up_after_failures > 0 && shared.completed.load() == 0 &&
-        shared.failed.load() >= options.give_up_after_failures) {
-      gave_up = true;
-      shared.stop.store(true);
-    }
     if (options.progress && SteadyClock::now() >= next_report) {
       report_progress(*options.progress, shared, load.warmup, last);
       next_report += options.progress_interval;
@@ -157,7 +150,6 @@ bool drive(std::vector<std::unique_ptr<HttpWorker>>& workers, SharedRunState& sh
   }
   for (auto& t : threads) t.join();
   if (options.progress) options.progress->finish();
-  return gave_up;
 }
 
 // LoadResult::failure: what failed first (any worker's first failure; they are alike when all fail).
@@ -258,13 +250,15 @@ Result<LoadResult> run_load(const Endpoint& endpoint, const WorkloadConfig& work
   if (!plan) return std::move(plan).error();
 
   SharedRunState shared;
+  shared.give_up_after = options.give_up_after_failures;
   std::vector<std::unique_ptr<HttpWorker>> workers;
   for (auto& spec : plan->specs) {
     workers.push_back(std::make_unique<HttpWorker>(std::move(spec), shared));
     if (auto st = workers.back()->init(); !st) return std::move(st).error();
   }
   shared.t0 = SteadyClock::now() + kStartLead;
-  const bool gave_up = drive(workers, shared, load, options);
+  drive(workers, shared, load, options);
+  const bool gave_up = shared.gave_up.load();
   out.interrupted = shared.stop.load() && !gave_up;
   if (gave_up || (!out.interrupted && shared.completed.load() == 0 && shared.failed.load() > 0))
     out.failure = failure_text(workers, shared, gave_up);
