@@ -179,13 +179,17 @@ void HttpWorker::finish_transfer(Transfer* t, CURLcode code) {
 }
 
 void HttpWorker::account(const RequestRecord& r, const std::string& error_body) {
-  const std::uint64_t failed =
-      (r.ok() ? shared_.completed : shared_.failed).fetch_add(1, std::memory_order_relaxed) + (r.ok() ? 0 : 1);
-  if (!r.ok() && shared_.give_up_after > 0 && failed >= shared_.give_up_after &&
-      shared_.completed.load(std::memory_order_relaxed) == 0 && !shared_.gave_up.exchange(true))
-    shared_.stop.store(true);
-  if (!r.ok() && result_.first_error.empty())
-    result_.first_error = error_key(r.error, r.http_status) + (error_body.empty() ? "" : ": " + error_body);
+  if (r.ok()) {
+    shared_.completed.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    // RunOptions::give_up_after_failures: this failure may be the one that ends a run with no success.
+    const std::uint64_t failed = shared_.failed.fetch_add(1, std::memory_order_relaxed) + 1;
+    if (shared_.give_up_after > 0 && failed >= shared_.give_up_after &&
+        shared_.completed.load(std::memory_order_relaxed) == 0 && !shared_.gave_up.exchange(true))
+      shared_.stop.store(true);
+    if (result_.first_error.empty())
+      result_.first_error = error_key(r.error, r.http_status) + (error_body.empty() ? "" : ": " + error_body);
+  }
   if (spec_.keep_records) result_.records.push_back(r);
   if (!r.measured) return;
   result_.metrics.add(r);
