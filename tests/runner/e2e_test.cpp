@@ -179,6 +179,8 @@ TEST_CASE("a gate whose baseline does not exist fails the run with exit 1", "[e2
   const std::string missing = (dir / "does-not-exist.json").string();
   CHECK_THAT(run.log, Catch::Contains("warning: gate.baseline: baseline '" + missing + "' does not exist"));
   CHECK_THAT(run.log, Catch::Contains("gate: no results at '" + missing + "'"));
+  CHECK_THAT(run.log, Catch::Contains("to gate later runs against this one: mkdir -p '" + dir.string() + "' && cp '" +
+                                      (dir / "out/gate/results.json").string() + "' '" + missing + "'"));
   CHECK(fs::exists(dir / "out/gate/results.json"));  // the measurements are kept
   fs::remove_all(dir);
 }
