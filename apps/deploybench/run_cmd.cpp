@@ -120,9 +120,12 @@ int apply_slos_and_gate(const scenario::RunPlan& plan, const runner::RunOutcome&
   auto v = compare::apply_gate(out.results, base, exprs, plan.gate->alpha);
   if (!v) {
     print_error(v.error());
-    if (v.error().code == ErrorCode::NotFound)  // the usual first run: say how this one becomes the baseline
-      fmt::print(stderr, "to gate later runs against this one: mkdir -p '{}' && cp '{}' '{}'\n",
-                 std::filesystem::path(base).parent_path().string(), (out.run_dir / "results.json").string(), base);
+    if (v.error().code == ErrorCode::NotFound) {  // the usual first run: say how this one becomes the baseline
+      const std::string dir = std::filesystem::path(base).parent_path().string();
+      fmt::print(stderr, "to gate later runs against this one: {}cp '{}' '{}'\n",
+                 dir.empty() ? "" : fmt::format("mkdir -p '{}' && ", dir), (out.run_dir / "results.json").string(),
+                 base);
+    }
     return code(ExitCode::Failure);
   }
   fmt::print("{}", compare::render_verdict_text(*v, "gate vs " + base));
