@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "compare/comparison.h"
+#include "compare/conditions.h"
 #include "compare/gate_output.h"
 #include "exit_codes.h"
 #include "result/metric_catalog.h"
@@ -47,6 +48,10 @@ int run_compare(const CompareCmdOptions& o) {
     return code(ExitCode::Failure);
   }
   fmt::print("{}", o.format == "md" ? compare::render_comparison_markdown(cmp) : compare::render_comparison_text(cmp));
+  // Two targets of the runs set against each other differ by design; their machine and build still count.
+  const bool same_targets = o.baseline_target.empty() && o.contender_target.empty();
+  fmt::print("{}", compare::render_condition_differences(
+                       compare::condition_differences(*baseline, *contender, same_targets), o.format == "md"));
   return code(ExitCode::Ok);
 }
 

@@ -126,6 +126,22 @@ TEST_CASE("compare prints verdicts and warns about repetitions", "[compare][cli]
   CHECK(run_cli(dir, "compare " + base + " " + slower + " --metric ttft_p97").exit_code == 2);
 }
 
+TEST_CASE("compare names the conditions two runs differ in besides what they compare", "[compare][cli]") {
+  TempDir dir;
+  const auto base = run_file(dir, "base.json", 5, 1.0, 51);
+  const auto same_host = run_file(dir, "same-host.json", 5, 1.0, 52);
+  auto moved = testing::synthetic_run(5, 1.0, 0.03, 53);
+  moved.manifest.host_name = "ci-runner-7";
+  const auto other_host = dir.file("other-host.json", result::to_json(moved));
+  const auto same = run_cli(dir, "compare " + base + " " + same_host + " --metric ttft_p95");
+  CHECK(same.exit_code == 0);
+  CHECK(same.out.find("differ in these conditions") == std::string::npos);
+  const auto other = run_cli(dir, "compare " + base + " " + other_host + " --metric ttft_p95");
+  CHECK(other.exit_code == 0);  // a note, not an error: comparing two machines is often the point
+  CHECK(other.out.find("note: the two runs also differ in these conditions") != std::string::npos);
+  CHECK(other.out.find("  host: bench-1 -> ci-runner-7\n") != std::string::npos);
+}
+
 TEST_CASE("report renders a results file in every format", "[report][cli]") {
   TempDir dir;
   const auto file = dir.file("results.json", result::to_json(testing::sample_results()));
