@@ -36,26 +36,26 @@ Status append_file(const std::string& path, const std::string& text) {
   return Ok{};
 }
 
-Result<compare::GatePolicy> build_policy(const GateOptions& o) {
+/// The policy file's thresholds (an error only for the file), then the already parsed flags';
+/// the default policy without either.
+Result<compare::GatePolicy> build_policy(const GateOptions& o, const std::vector<compare::Threshold>& flags) {
   compare::GatePolicy policy;
   if (!o.policy.empty()) {
     auto loaded = compare::load_gate_policy(o.policy);
     if (!loaded) return std::move(loaded).error();
     policy = std::move(*loaded);
   }
-  auto extra = compare::parse_thresholds(o.thresholds);
-  if (!extra) return std::move(extra).error();
-  policy.thresholds.insert(policy.thresholds.end(), extra->begin(), extra->end());
+  policy.thresholds.insert(policy.thresholds.end(), flags.begin(), flags.end());
   if (policy.thresholds.empty()) policy = compare::default_gate_policy();
   return policy;
 }
 
 int run_gate(const GateOptions& o) {
-  auto policy = build_policy(o);
-  if (!policy) {
-    print_error(policy.error());
-    return code(o.policy.empty() ? ExitCode::Usage : ExitCode::Failure);
-  }
+  // A bad --threshold is a usage error (2) even beside --policy, whose own errors are harness errors (1).
+  auto flags = compare::parse_thresholds(o.thresholds);
+  if (!flags) return print_error(flags.error()), code(ExitCode::Usage);
+  auto policy = build_policy(o, *flags);
+  if (!policy) return print_error(policy.error()), code(ExitCode::Failure);
   auto baseline = result::load_results(o.baseline);
   if (!baseline) return print_error(baseline.error()), code(ExitCode::Failure);
   auto contender = result::load_results(o.contender);

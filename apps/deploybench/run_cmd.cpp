@@ -19,6 +19,7 @@
 #include "report/report.h"
 #include "result/cell_key.h"
 #include "result/result_json.h"
+#include "runner/goodput_slo.h"
 #include "runner/interrupt.h"
 #include "runner/production.h"
 #include "scenario/filter.h"
@@ -156,7 +157,7 @@ int run_run(const RunOptions& o) {
   const bool tty = ::isatty(STDERR_FILENO) != 0 && !o.quiet;
   TerminalProgress progress;
   runner::RealTargetFactory targets(env);
-  runner::RealLoadDriver driver(tty ? &progress : nullptr);
+  runner::RealLoadDriver driver(tty ? &progress : nullptr, runner::goodput_slo_of(plan->slo));
   runner::RunnerOptions ro;
   ro.out_dir = o.out_dir.empty() ? plan->output.dir : std::filesystem::path(o.out_dir);
   ro.run_id = o.run_id;

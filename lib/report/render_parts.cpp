@@ -9,10 +9,12 @@
 namespace deploybench::report {
 
 std::string manifest_line(const result::Manifest& m) {
-  return fmt::format("{} · deploybench {} (git {}) · {}, {} cores, {} · {}, kernel {} · seed {} · {} to {}", m.status,
-                     m.tool_version, m.git_revision.empty() ? "unknown" : m.git_revision, m.cpu_model, m.cores,
-                     format_bytes(m.memory_bytes), m.os, m.kernel, m.seed, m.started_at,
-                     m.finished_at.empty() ? "(running)" : m.finished_at);
+  return fmt::format(
+      "{} · deploybench {} (git {}) · host {}: {}, {} cores, {} · {}, kernel {} · scenario {} (sha256 {}) · seed {} · "
+      "{} to {}",
+      m.status, m.tool_version, m.git_revision.empty() ? "unknown" : m.git_revision, m.host_name, m.cpu_model, m.cores,
+      format_bytes(m.memory_bytes), m.os, m.kernel, m.scenario_file, m.scenario_sha256, m.seed, m.started_at,
+      m.finished_at.empty() ? "(running)" : m.finished_at);
 }
 
 Table overhead_table(const std::vector<OverheadRow>& rows) {

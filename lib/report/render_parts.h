@@ -9,7 +9,8 @@
 
 namespace deploybench::report {
 
-/// "complete · deploybench 0.1.0 (git abc) · AMD EPYC, 2 cores, 24.0 GiB · Debian 12, kernel 6.1 · seed 42 · 2026-..."
+/// How the run was produced, on one line: "complete · deploybench 0.1.0 (git abc) · host bench-1: AMD EPYC,
+/// 2 cores, 24.0 GiB · Debian 12, kernel 6.1 · scenario s.yaml (sha256 9f86...) · seed 42 · 2026-... to 2026-..."
 std::string manifest_line(const result::Manifest& manifest);
 /// deployment, metric, total, network, queue, prefill, decode, rest.
 Table overhead_table(const std::vector<OverheadRow>& rows);

@@ -58,8 +58,9 @@ std::string render(const result::ResultSet& results, Format format) {
       return render_markdown(results);
     case Format::Html:
       return render_html(results);
-    case Format::Console:
-      return render_console_table(results);
+    case Format::Console:  // `run` prints the table alone; a report file also says how it was produced
+      return fmt::format("deploybench: {} (run {})\n{}\n\n{}", results.manifest.scenario_name,
+                         results.manifest.run_id, manifest_line(results.manifest), render_console_table(results));
     case Format::Gha:
       return render_gha(results, false);
     case Format::GhaBigger:

@@ -14,6 +14,7 @@ Result<LoadOutcome> RealLoadDriver::run(const Endpoint& endpoint, const loadgen:
   options.progress = progress_;
   options.cancel = &stop;
   options.tls = tls_of(endpoint);
+  options.slo = slo_;
   auto r = loadgen::run_load(endpoint, workload, load, options);
   if (!r.ok()) return r.error();
   LoadOutcome out;

@@ -1,6 +1,7 @@
 #pragma once
 // The runner's seams wired to the real libraries: target/ deploys, loadgen/ drives load.
 #include <memory>
+#include <optional>
 
 #include "loadgen/load_generator.h"
 #include "runner/runner.h"
@@ -23,13 +24,16 @@ loadgen::TlsOptions tls_of(const Endpoint& endpoint);
 
 class RealLoadDriver final : public LoadDriver {
  public:
-  /// `progress` (may be null) receives live updates; `limits` are the validity checks.
-  explicit RealLoadDriver(loadgen::ProgressSink* progress = nullptr) : progress_(progress) {}
+  /// `progress` (may be null) receives live updates; `slo` (goodput_slo_of the scenario's SLOs)
+  /// makes every cell's goodput_per_s measured.
+  explicit RealLoadDriver(loadgen::ProgressSink* progress = nullptr, std::optional<loadgen::GoodputSlo> slo = {})
+      : progress_(progress), slo_(std::move(slo)) {}
   Result<LoadOutcome> run(const Endpoint& endpoint, const loadgen::WorkloadConfig& workload,
                           const loadgen::LoadConfig& load, const std::atomic<bool>& stop) override;
 
  private:
   loadgen::ProgressSink* progress_;
+  std::optional<loadgen::GoodputSlo> slo_;
 };
 
 }  // namespace deploybench::runner

@@ -41,7 +41,7 @@ void ResourceSampler::loop() {
   }
 }
 
-ResourceSummary ResourceSampler::stop() {
+ResourceSummary ResourceSampler::stop(double window_start_s) {
   if (thread_.joinable()) {
     {
       std::lock_guard lock(mu_);
@@ -52,12 +52,28 @@ ResourceSummary ResourceSampler::stop() {
   }
   take();
   std::lock_guard lock(mu_);
-  ResourceSummary summary = summarize_samples(samples_);
+  ResourceSummary summary = summarize_samples(samples_, window_start_s);
   if (summary.samples == 0) summary.error = error_.empty() ? "no resource samples" : error_;
   return summary;
 }
 
-ResourceSummary summarize_samples(const std::vector<std::pair<double, target::ResourceSample>>& samples) {
+namespace {
+
+// The cumulative CPU seconds at time `t`: interpolated between the samples around it, the first
+// sample's before them, the last one's after.
+double cpu_seconds_at(const std::vector<std::pair<double, target::ResourceSample>>& samples, double t) {
+  const auto after = std::find_if(samples.begin(), samples.end(), [t](const auto& s) { return s.first >= t; });
+  if (after == samples.begin()) return samples.front().second.cpu_seconds;
+  if (after == samples.end()) return samples.back().second.cpu_seconds;
+  const auto& [t0, s0] = *(after - 1);
+  const auto& [t1, s1] = *after;
+  return s0.cpu_seconds + (s1.cpu_seconds - s0.cpu_seconds) * (t - t0) / (t1 - t0);
+}
+
+}  // namespace
+
+ResourceSummary summarize_samples(const std::vector<std::pair<double, target::ResourceSample>>& samples,
+                                  double window_start_s) {
   ResourceSummary out;
   out.samples = static_cast<int>(samples.size());
   for (std::size_t i = 0; i < samples.size(); ++i) {
@@ -70,7 +86,7 @@ ResourceSummary summarize_samples(const std::vector<std::pair<double, target::Re
     out.series.push_back(result::ResourcePoint{t, dt > 0 ? dcpu / dt : 0.0, s.rss_bytes});
   }
   if (samples.size() >= 2)
-    out.cpu_seconds = std::max(0.0, samples.back().second.cpu_seconds - samples.front().second.cpu_seconds);
+    out.cpu_seconds = std::max(0.0, samples.back().second.cpu_seconds - cpu_seconds_at(samples, window_start_s));
   return out;
 }
 

@@ -17,7 +17,7 @@ namespace deploybench::runner {
 
 struct ResourceSummary {
   std::vector<result::ResourcePoint> series;  // one point per interval
-  double cpu_seconds = 0;                     // target CPU time between first and last sample
+  double cpu_seconds = 0;                     // target CPU time from window_start_s to the last sample
   std::uint64_t peak_rss_bytes = 0;
   int samples = 0;
   std::string error;                          // why sampling failed, if it did
@@ -31,8 +31,9 @@ class ResourceSampler {
   ResourceSampler(SampleFn sample, Nanos interval);
   ~ResourceSampler();
   void start();
-  /// Takes a last sample, joins the thread and summarises.
-  ResourceSummary stop();
+  /// Takes a last sample, joins the thread and summarises; `window_start_s` (seconds after
+  /// start(), e.g. the load's warmup) is where the CPU time of the measured window begins.
+  ResourceSummary stop(double window_start_s = 0);
 
  private:
   void loop();
@@ -48,7 +49,11 @@ class ResourceSampler {
   std::thread thread_;
 };
 
-/// Pure: cumulative samples -> per-interval CPU cores and the summary. Exposed for tests.
-ResourceSummary summarize_samples(const std::vector<std::pair<double, target::ResourceSample>>& samples);
+/// Pure: cumulative samples -> per-interval CPU cores (every sample) and the summary, whose
+/// cpu_seconds count from `window_start_s` on (the cumulative CPU time interpolated linearly
+/// between the samples around it), so a warmup's CPU is not divided by the measured window's
+/// duration. Exposed for tests.
+ResourceSummary summarize_samples(const std::vector<std::pair<double, target::ResourceSample>>& samples,
+                                  double window_start_s = 0);
 
 }  // namespace deploybench::runner

@@ -118,7 +118,7 @@ result::CellResult run_cell(const scenario::Cell& cell, Deployment& d, const Run
   ResourceSampler sampler([&d] { return d.target->sample_resources(); }, options.sample_interval);
   sampler.start();
   auto outcome = load.run(d.endpoint, cell.workload, cell.load, stop);
-  const ResourceSummary res = sampler.stop();
+  const ResourceSummary res = sampler.stop(to_seconds(cell.load.warmup));  // target_cpu_s: the window's only
   if (!outcome.ok()) {
     r.error = outcome.error().message;
     r.validity = {false, {r.error}};

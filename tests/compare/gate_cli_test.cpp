@@ -112,6 +112,12 @@ TEST_CASE("gate exit codes: pass, threshold failure, regression, noise, malforme
   SECTION("a bad threshold flag is a usage error") {
     CHECK(run_cli(dir, flags(base, same) + " --threshold 'p95(ttft) < fast'").exit_code == 2);
   }
+  SECTION("a bad threshold flag beside a good policy file is still a usage error") {
+    const auto policy = dir.file("policy.yaml", "thresholds:\n  - error_rate < 1%\n");
+    const auto r = run_cli(dir, flags(base, same) + " --policy " + policy + " --threshold 'p95(ttft) < fast'");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("threshold 'p95(ttft) < fast'") != std::string::npos);
+  }
 }
 
 TEST_CASE("compare prints verdicts and warns about repetitions", "[compare][cli]") {

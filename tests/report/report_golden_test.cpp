@@ -126,3 +126,15 @@ TEST_CASE("every format names the git revision at most once, also for files that
   CHECK_THAT(report::render(*results, report::Format::Markdown),
              Catch::Contains("deploybench 0.1.0 (git 0123456789ab) ·"));
 }
+
+TEST_CASE("every human-readable report says how it was produced", "[report]") {
+  const auto results = testing::sample_results();
+  const auto& m = results.manifest;
+  for (const auto format : {report::Format::Markdown, report::Format::Html, report::Format::Console}) {
+    const auto text = report::render(results, format);
+    INFO(report::default_file_name(format));
+    for (const auto& fact : {m.tool_version, m.git_revision, m.host_name, m.cpu_model, m.kernel, m.scenario_file,
+                             m.scenario_sha256, std::string("seed 42"), m.started_at})
+      CHECK(text.find(fact) != std::string::npos);
+  }
+}

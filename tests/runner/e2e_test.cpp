@@ -162,6 +162,10 @@ TEST_CASE("a shortened quickstart deploys refbot, measures and writes results", 
     CHECK(cell.metrics.target_cpu_seconds > 0);
     CHECK(cell.metrics.target_peak_rss_bytes > 0);
     CHECK(cell.target.kind == "local");
+    // The scenario has SLOs, so goodput (completed requests meeting them, per second) is measured.
+    REQUIRE(cell.metrics.goodput_per_s.has_value());
+    CHECK(*cell.metrics.goodput_per_s > 0);
+    CHECK(*cell.metrics.goodput_per_s <= cell.metrics.requests_per_s);
   }
   CHECK(fs::exists(dir / "out/e2e/results.csv"));
   CHECK(fs::exists(dir / "out/e2e/report.md"));
