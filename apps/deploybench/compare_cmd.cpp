@@ -20,6 +20,7 @@ struct CompareCmdOptions {
   std::string baseline_target, contender_target;
   std::vector<std::string> ignore_axes;
   double alpha = 0.05;
+  bool include_invalid = false;
 };
 
 int run_compare(const CompareCmdOptions& o) {
@@ -42,6 +43,7 @@ int run_compare(const CompareCmdOptions& o) {
   options.baseline_target = o.baseline_target;
   options.contender_target = o.contender_target;
   options.ignore_axes.insert(o.ignore_axes.begin(), o.ignore_axes.end());
+  options.include_invalid = o.include_invalid;
   const auto cmp = compare::compare(*baseline, *contender, options);
   if (cmp.rows.empty()) {
     fmt::print(stderr, "deploybench compare: no cell of {} matches a cell of {}\n", o.contender, o.baseline);
@@ -70,6 +72,9 @@ void setup_compare(CLI::App& app, int& exit_code) {
                   "Only the contender's cells of this target (with --baseline-target: compare two targets, "
                   "possibly of the same run)");
   sub->add_option("--ignore-axis", o->ignore_axes, "Axis left out when matching cells (repeatable)");
+  sub->add_flag("--include-invalid", o->include_invalid,
+                "Compare invalid repetitions too (by default they are left out, with a warning: their numbers do not "
+                "describe the target)");
   sub->add_option("--alpha", o->alpha, "Significance level of the U test")->check(CLI::Range(0.0001, 0.5));
   sub->callback([o, &exit_code] { exit_code = run_compare(*o); });
 }

@@ -19,11 +19,23 @@ struct Group {
   std::vector<const result::CellResult*> cells;
 };
 
+// Why repetition `c` cannot stand for its target in a comparison, or "" when it can.
+std::string unusable(const result::CellResult& c, const CompareOptions& o) {
+  if (!c.error.empty()) return "failed: " + c.error;
+  if (c.validity.valid || o.include_invalid) return "";
+  return "invalid: " + (c.validity.reasons.empty() ? std::string("no reason recorded") : c.validity.reasons.front());
+}
+
 std::vector<std::pair<std::string, Group>> group_cells(const result::ResultSet& set, const CompareOptions& o,
-                                                       const std::string& target) {
+                                                       const std::string& target, std::string_view side,
+                                                       std::vector<std::string>& left_out) {
   std::vector<std::pair<std::string, Group>> groups;
   for (const auto& c : set.cells) {
-    if (!c.error.empty() || (!target.empty() && c.target.name != target)) continue;
+    if (!target.empty() && c.target.name != target) continue;
+    if (const auto why = unusable(c, o); !why.empty()) {
+      left_out.push_back(fmt::format("{} {} #{}: {}", side, result::cell_base_id(c), c.repetition, why));
+      continue;
+    }
     const auto key = result::cell_match_key(c, o.ignore_axes);
     auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == key; });
     if (it == groups.end()) it = groups.insert(groups.end(), {key, Group{result::cell_base_id(c), {}}});
@@ -104,9 +116,9 @@ Comparison compare(const result::ResultSet& baseline, const result::ResultSet& c
   CompareOptions o = options;
   if (!o.baseline_target.empty() || !o.contender_target.empty()) o.ignore_axes.insert("target");
   const auto& metrics = o.metrics.empty() ? default_compare_metrics() : o.metrics;
-  const auto base_groups = group_cells(baseline, o, o.baseline_target);
-  const auto cont_groups = group_cells(contender, o, o.contender_target);
   Comparison out;
+  const auto base_groups = group_cells(baseline, o, o.baseline_target, "baseline", out.left_out);
+  const auto cont_groups = group_cells(contender, o, o.contender_target, "contender", out.left_out);
   out.alpha = o.alpha;
   for (const auto& [key, group] : base_groups) {
     const auto it = std::find_if(cont_groups.begin(), cont_groups.end(), [&](const auto& g) { return g.first == key; });

@@ -22,6 +22,7 @@ struct CompareOptions {
   int resamples = 2000;                           // bootstrap resamples
   std::set<std::string> ignore_axes;              // axes left out of matching (e.g. "target" for local vs cloud)
   std::string baseline_target, contender_target;  // if set, only cells of that target on each side
+  bool include_invalid = false;                   // compare invalid repetitions too (left out by default)
 };
 
 /// ttft p50/p95/p99, tpot p50, itl p95, e2e p50/p95/p99, output tok/s, req/s, error rate, CPU, RSS.
@@ -45,10 +46,14 @@ struct Comparison {
   std::vector<MetricComparison> rows;      // cell order of the baseline, metric order of the options
   std::vector<std::string> only_baseline;  // cells without a match in the contender
   std::vector<std::string> only_contender;
+  // Repetitions left out, each "baseline|contender CELL #REP: why": failed ones, and invalid ones
+  // (their numbers do not describe the target; result::Validity) unless include_invalid.
+  std::vector<std::string> left_out;
   double alpha = 0.05;
 };
 
-/// Pure and deterministic. Failed cells (non-empty error) are left out.
+/// Pure and deterministic. Failed cells (non-empty error) are left out, and invalid ones unless
+/// options.include_invalid; Comparison::left_out names each.
 Comparison compare(const result::ResultSet& baseline, const result::ResultSet& contender,
                    const CompareOptions& options = {});
 

@@ -46,6 +46,7 @@ std::string footer(const Comparison& c) {
     out += fmt::format("warning: {} rows have too few repetitions to detect any change; run more repetitions\n", few);
   for (const auto& cell : c.only_baseline) out += fmt::format("warning: {} is only in the baseline\n", cell);
   for (const auto& cell : c.only_contender) out += fmt::format("warning: {} is only in the contender\n", cell);
+  for (const auto& what : c.left_out) out += fmt::format("warning: left out {}\n", what);
   return out;
 }
 

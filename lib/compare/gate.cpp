@@ -18,14 +18,21 @@ namespace {
 
 // One absolute threshold over all repetitions of every cell. Each repetition must satisfy it;
 // the check reports the worst one.
+// A capacity sweep's rate steps are judged by the sweep's own stop SLO (its capacity line), as
+// `deploybench run` judges them; an invalid cell's numbers cannot show that a threshold holds.
 void check_absolute(const result::ResultSet& results, const Threshold& t, GateVerdict& out) {
   for (const auto& c : results.cells) {
+    if (result::is_sweep_step(c)) continue;
     GateCheck check{t.text, result::cell_base_id(c), CheckOutcome::Pass, std::nullopt, {}};
     if (c.repetition > 1) check.cell += fmt::format(" #{}", c.repetition);
     const auto v = c.error.empty() ? result::metric_value(c, t.metric) : std::nullopt;
     if (!c.error.empty()) {
       check.outcome = CheckOutcome::Fail;
       check.detail = "cell failed to run: " + c.error;
+    } else if (!c.validity.valid) {
+      check.outcome = CheckOutcome::Fail;
+      check.detail = "cell is invalid, so its numbers cannot show the threshold holds: " +
+                     (c.validity.reasons.empty() ? std::string("no reason recorded") : c.validity.reasons.front());
     } else if (!v) {
       check.outcome = CheckOutcome::Fail;
       check.detail = fmt::format("{} was not measured in this cell", t.metric);
@@ -204,6 +211,13 @@ GateVerdict evaluate_gate(const result::ResultSet& baseline, const result::Resul
     verdict.warnings.push_back(fmt::format("{}: in the baseline but not in the contender", cell));
   for (const auto& cell : cmp.only_contender)
     verdict.warnings.push_back(fmt::format("{}: in the contender but not in the baseline (no regression check)", cell));
+  for (const auto& what : cmp.left_out) verdict.warnings.push_back("left out of the regression checks: " + what);
+  const auto steps = std::count_if(contender.cells.begin(), contender.cells.end(), result::is_sweep_step);
+  const bool absolute = std::any_of(policy.thresholds.begin(), policy.thresholds.end(),
+                                    [](const auto& t) { return t.kind == ThresholdKind::Absolute; });
+  if (steps > 0 && absolute)
+    verdict.warnings.push_back(fmt::format(
+        "{} capacity-sweep step(s) not held to the absolute thresholds: a sweep's result is its capacity line", steps));
   for (const auto& t : policy.thresholds) {
     if (t.kind == ThresholdKind::Absolute)
       check_absolute(contender, t, verdict);

@@ -25,14 +25,25 @@ TEST_CASE("compare matches repetitions by axes and orients verdicts by metric di
   CHECK(find("error_rate").verdict == compare::Verdict::NoSignificantChange);  // all zeros
 }
 
-TEST_CASE("compare reports unmatched cells and skips failed ones", "[compare]") {
-  auto base = testing::sample_results();
+TEST_CASE("compare reports unmatched cells and leaves out failed and invalid ones, naming them", "[compare]") {
+  auto base = testing::sample_results();  // podman c4, the last cell, is invalid (a timeout)
   auto cont = testing::sample_results();
   cont.cells.pop_back();
   cont.cells[0].error = "connect refused";
   const auto cmp = compare::compare(base, cont);
-  CHECK(cmp.only_baseline == std::vector<std::string>{"local/tiny-int8/chat/c1", "podman/tiny-int8/chat/c4"});
+  CHECK(cmp.only_baseline == std::vector<std::string>{"local/tiny-int8/chat/c1"});
   CHECK(cmp.only_contender.empty());
+  CHECK(cmp.left_out == std::vector<std::string>{
+                            "baseline podman/tiny-int8/chat/c4 #1: invalid: 1 request timed out (error rate 0.6%): "
+                            "raise request_timeout or lower the load",
+                            "contender local/tiny-int8/chat/c1 #1: failed: connect refused"});
+  CHECK_THAT(compare::render_comparison_text(cmp),
+             Catch::Contains("warning: left out contender local/tiny-int8/chat/c1 #1: failed: connect refused\n"));
+  compare::CompareOptions all;
+  all.include_invalid = true;  // then the invalid baseline cell counts, and has no contender
+  const auto with_invalid = compare::compare(base, cont, all);
+  CHECK(with_invalid.only_baseline == std::vector<std::string>{"local/tiny-int8/chat/c1", "podman/tiny-int8/chat/c4"});
+  CHECK(with_invalid.left_out.size() == 1);
 }
 
 TEST_CASE("compare can set two targets of one run against each other", "[compare]") {
@@ -41,6 +52,8 @@ TEST_CASE("compare can set two targets of one run against each other", "[compare
   o.baseline_target = "local";
   o.contender_target = "podman";
   o.metrics = {"ttft_p50"};
+  CHECK(compare::compare(run, run, o).rows.size() == 1);  // podman c4 is invalid
+  o.include_invalid = true;
   const auto cmp = compare::compare(run, run, o);
   REQUIRE(cmp.rows.size() == 2);  // concurrency 1 and 4
   CHECK(cmp.rows[0].cell == "local/tiny-int8/chat/c1");

@@ -19,7 +19,8 @@ compare::GatePolicy policy_of(std::initializer_list<const char*> exprs) {
 }  // namespace
 
 TEST_CASE("SLOs are checked on every cell", "[compare][gate]") {
-  const auto results = testing::sample_results();
+  auto results = testing::sample_results();
+  results.cells.back().validity = {};  // podman c4, valid here (the next test has it invalid)
   const std::vector<std::string> ok = {"p95(ttft) < 100ms", "error_rate < 5%"};
   auto pass = compare::evaluate_slos(results, ok);
   REQUIRE(pass.ok());
@@ -35,14 +36,42 @@ TEST_CASE("SLOs are checked on every cell", "[compare][gate]") {
   CHECK_FALSE(compare::evaluate_slos(results, malformed).ok());
 }
 
-TEST_CASE("a failed or unmeasured cell fails an SLO", "[compare][gate]") {
-  auto results = testing::sample_results();
+TEST_CASE("a failed, invalid or unmeasured cell fails an SLO", "[compare][gate]") {
+  auto results = testing::sample_results();  // podman c4, the last cell, is invalid
   results.cells[0].error = "deploy failed";
   results.cells[1].metrics.queue.reset();
   const std::vector<std::string> slo = {"p95(queue) < 1s"};
   auto v = compare::evaluate_slos(results, slo);
   REQUIRE(v.ok());
-  CHECK(v->failures() == 2);
+  CHECK(v->failures() == 3);
+  CHECK(v->checks.back().outcome == compare::CheckOutcome::Fail);
+  CHECK_THAT(v->checks.back().detail, Catch::StartsWith("cell is invalid, so its numbers cannot show the threshold "
+                                                        "holds: 1 request timed out"));
+}
+
+TEST_CASE("gate leaves capacity-sweep steps to their sweep and names invalid cells it leaves out", "[compare][gate]") {
+  auto base = testing::synthetic_run(5, 1.0, 0.03, 21);
+  auto cont = testing::synthetic_run(5, 1.0, 0.03, 22);
+  cont.cells[1].validity = {false, {"the generator saturated: raise threads"}};
+  auto step = cont.cells[0];
+  step.cell_id = "local/tiny-int8/chat/sweep-8/r1";
+  step.axes["load"] = "sweep-8";
+  step.settings.push_back({"load.sweep_step", "3"});
+  step.metrics.ttft = testing::scaled(step.metrics.ttft, 100.0);  // far over any SLO: a step past capacity
+  cont.cells.push_back(step);
+  const auto v = compare::evaluate_gate(base, cont, policy_of({"p95(ttft) regresses by more than 50%"}));
+  CHECK(v.passed());
+  CHECK(std::count_if(v.warnings.begin(), v.warnings.end(), [](const auto& w) {
+          return w.find(
+                     "left out of the regression checks: contender local/tiny-int8/chat/c1 #2: invalid: the "
+                     "generator saturated") != std::string::npos;
+        }) == 1);
+  const auto abs = compare::evaluate_gate(base, cont, policy_of({"p95(ttft) < 10s"}));
+  CHECK(abs.checks.size() == 5);  // the 5 repetitions, not the sweep step
+  CHECK(abs.failures() == 1);     // the invalid repetition
+  CHECK(std::any_of(abs.warnings.begin(), abs.warnings.end(), [](const auto& w) {
+    return w.rfind("1 capacity-sweep step(s) not held to the absolute thresholds", 0) == 0;
+  }));
 }
 
 TEST_CASE("gate: significant regression beyond the limit fails, noise does not", "[compare][gate]") {
