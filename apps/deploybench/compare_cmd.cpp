@@ -2,6 +2,9 @@
 // T]
 #include <fmt/core.h>
 
+#include <cstdlib>
+#include <optional>
+
 #include "commands.h"
 #include "compare/comparison.h"
 #include "compare/conditions.h"
@@ -21,7 +24,17 @@ struct CompareCmdOptions {
   std::vector<std::string> ignore_axes;
   double alpha = 0.05;
   bool include_invalid = false;
+  std::string equivalence;  // e.g. "3%"
 };
+
+// "3%" or "3" -> 0.03; nullopt when malformed or outside (0, 100).
+std::optional<double> parse_margin(std::string text) {
+  if (!text.empty() && text.back() == '%') text.pop_back();
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !(v > 0 && v < 100)) return std::nullopt;
+  return v / 100;
+}
 
 int run_compare(const CompareCmdOptions& o) {
   for (const auto& m : o.metrics)
@@ -44,6 +57,14 @@ int run_compare(const CompareCmdOptions& o) {
   options.contender_target = o.contender_target;
   options.ignore_axes.insert(o.ignore_axes.begin(), o.ignore_axes.end());
   options.include_invalid = o.include_invalid;
+  if (!o.equivalence.empty()) {
+    options.equivalence_margin = parse_margin(o.equivalence);
+    if (!options.equivalence_margin) {
+      fmt::print(stderr, "deploybench compare: --equivalence '{}': expected a margin such as 3% (between 0 and 100%)\n",
+                 o.equivalence);
+      return code(ExitCode::Usage);
+    }
+  }
   const auto cmp = compare::compare(*baseline, *contender, options);
   if (cmp.rows.empty()) {
     fmt::print(stderr, "deploybench compare: no cell of {} matches a cell of {}\n", o.contender, o.baseline);
@@ -75,6 +96,9 @@ void setup_compare(CLI::App& app, int& exit_code) {
   sub->add_flag("--include-invalid", o->include_invalid,
                 "Compare invalid repetitions too (by default they are left out, with a warning: their numbers do not "
                 "describe the target)");
+  sub->add_option("--equivalence", o->equivalence,
+                  "Margin, e.g. 3%: a metric whose 95% CI of the relative change lies inside +-3% is 'equivalent' "
+                  "(two one-sided tests), which 'no significant change' does not show");
   sub->add_option("--alpha", o->alpha, "Significance level of the U test")->check(CLI::Range(0.0001, 0.5));
   sub->callback([o, &exit_code] { exit_code = run_compare(*o); });
 }

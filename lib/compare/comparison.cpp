@@ -77,6 +77,8 @@ MetricComparison compare_metric(const std::string& label, const std::string& met
   r.p_value = mann_whitney_u(b, c).p_value;
   if (min_possible_p_value(b.size(), c.size()) > o.alpha) r.warning = too_few_warning(b.size(), c.size(), o.alpha);
   if (*r.p_value < o.alpha && diff != 0) r.verdict = r.worse ? Verdict::Regressed : Verdict::Improved;
+  const double m = o.equivalence_margin.value_or(0);
+  if (m > 0 && r.ci && r.warning.empty() && r.ci->low > -m && r.ci->high < m) r.verdict = Verdict::Equivalent;
   return r;
 }
 
@@ -90,6 +92,8 @@ std::string_view verdict_text(Verdict v) {
       return "regressed";
     case Verdict::NoSignificantChange:
       return "no significant change";
+    case Verdict::Equivalent:
+      return "equivalent";
   }
   return "?";
 }
@@ -117,6 +121,7 @@ Comparison compare(const result::ResultSet& baseline, const result::ResultSet& c
   if (!o.baseline_target.empty() || !o.contender_target.empty()) o.ignore_axes.insert("target");
   const auto& metrics = o.metrics.empty() ? default_compare_metrics() : o.metrics;
   Comparison out;
+  out.equivalence_margin = o.equivalence_margin;
   const auto base_groups = group_cells(baseline, o, o.baseline_target, "baseline", out.left_out);
   const auto cont_groups = group_cells(contender, o, o.contender_target, "contender", out.left_out);
   out.alpha = o.alpha;

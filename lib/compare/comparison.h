@@ -12,8 +12,8 @@
 
 namespace deploybench::compare {
 
-enum class Verdict { Improved, Regressed, NoSignificantChange };
-std::string_view verdict_text(Verdict v);  // "improved", "regressed", "no significant change"
+enum class Verdict { Improved, Regressed, NoSignificantChange, Equivalent };
+std::string_view verdict_text(Verdict v);  // "improved", "regressed", "no significant change", "equivalent"
 
 struct CompareOptions {
   std::vector<std::string> metrics;               // metric keys; empty: default_compare_metrics()
@@ -23,6 +23,11 @@ struct CompareOptions {
   std::set<std::string> ignore_axes;              // axes left out of matching (e.g. "target" for local vs cloud)
   std::string baseline_target, contender_target;  // if set, only cells of that target on each side
   bool include_invalid = false;                   // compare invalid repetitions too (left out by default)
+  /// Set (e.g. 0.03): a metric whose bootstrap 95% CI of the relative change lies inside
+  /// (-margin, +margin) is Equivalent, a two one-sided test at 0.025 each ("no significant change"
+  /// is not evidence of no change). Needs enough repetitions for the U test; significant changes
+  /// inside the margin are Equivalent too.
+  std::optional<double> equivalence_margin;
 };
 
 /// ttft p50/p95/p99, tpot p50, itl p95, e2e p50/p95/p99, output tok/s, req/s, error rate, CPU, RSS.
@@ -50,6 +55,7 @@ struct Comparison {
   // (their numbers do not describe the target; result::Validity) unless include_invalid.
   std::vector<std::string> left_out;
   double alpha = 0.05;
+  std::optional<double> equivalence_margin;  // as in CompareOptions
 };
 
 /// Pure and deterministic. Failed cells (non-empty error) are left out, and invalid ones unless

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "compare/gate_output.h"
 #include "result/metric_catalog.h"
@@ -9,12 +10,13 @@
 namespace deploybench::compare {
 namespace {
 
-std::vector<std::string> row_cells(const MetricComparison& r) {
+std::vector<std::string> row_cells(const MetricComparison& r, std::optional<double> margin) {
   auto num = [&](double v) { return result::format_metric_value(v, r.unit); };
   const std::string ci =
       r.ci ? fmt::format("[{:+.1f}%, {:+.1f}%]", r.ci->low * 100, r.ci->high * 100) : std::string("-");
   const std::string p = r.p_value ? fmt::format("{:.3f}", *r.p_value) : std::string("-");
   std::string verdict(verdict_text(r.verdict));
+  if (r.verdict == Verdict::Equivalent && margin) verdict += fmt::format(" (within ±{:g}%)", *margin * 100);
   if (!r.warning.empty()) verdict += " (too few repetitions)";
   return {r.cell,
           r.metric,
@@ -32,16 +34,21 @@ const std::vector<std::string> kHeaders = {"cell",   "metric", "baseline", "cont
 
 std::string footer(const Comparison& c) {
   std::string out;
-  std::size_t regressed = 0, improved = 0, few = 0;
+  std::size_t regressed = 0, improved = 0, equivalent = 0, few = 0;
   for (const auto& r : c.rows) {
     regressed += r.verdict == Verdict::Regressed;
     improved += r.verdict == Verdict::Improved;
+    equivalent += r.verdict == Verdict::Equivalent;
     few += !r.warning.empty();
   }
+  const std::string equivalence = c.equivalence_margin
+                                      ? fmt::format("{} equivalent within ±{:g}% (95% CI inside the margin), ",
+                                                    equivalent, *c.equivalence_margin * 100)
+                                      : std::string();
   out += fmt::format(
-      "{} regressed, {} improved, {} without significant change (Mann-Whitney U, alpha {}; "
+      "{} regressed, {} improved, {}{} without significant change (Mann-Whitney U, alpha {}; "
       "medians over repetitions; bootstrap 95% CI of the relative change)\n",
-      regressed, improved, c.rows.size() - regressed - improved, c.alpha);
+      regressed, improved, equivalence, c.rows.size() - regressed - improved - equivalent, c.alpha);
   if (few)
     out += fmt::format("warning: {} rows have too few repetitions to detect any change; run more repetitions\n", few);
   for (const auto& cell : c.only_baseline) out += fmt::format("warning: {} is only in the baseline\n", cell);
@@ -54,7 +61,7 @@ std::string footer(const Comparison& c) {
 
 std::string render_comparison_text(const Comparison& c) {
   std::vector<std::vector<std::string>> rows = {kHeaders};
-  for (const auto& r : c.rows) rows.push_back(row_cells(r));
+  for (const auto& r : c.rows) rows.push_back(row_cells(r, c.equivalence_margin));
   std::vector<std::size_t> width(kHeaders.size(), 0);
   for (const auto& row : rows)
     for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
@@ -76,7 +83,7 @@ std::string render_comparison_markdown(const Comparison& c) {
   out += "\n|---|---|---:|---:|---:|---:|---:|---:|---|\n";
   for (const auto& r : c.rows) {
     out += "|";
-    for (const auto& cell : row_cells(r)) out += fmt::format(" {} |", cell);
+    for (const auto& cell : row_cells(r, c.equivalence_margin)) out += fmt::format(" {} |", cell);
     out += "\n";
   }
   return out + "\n" + footer(c);

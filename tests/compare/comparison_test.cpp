@@ -73,3 +73,30 @@ TEST_CASE("the comparison table prints memory in binary units", "[compare]") {
   CHECK_THAT(text, !Catch::Contains("e+07"));
   CHECK_THAT(compare::render_comparison_markdown(cmp), Catch::Contains("64.0 MiB"));
 }
+
+TEST_CASE("an equivalence margin tells 'the same within 5%' from 'too noisy to tell'", "[compare]") {
+  compare::CompareOptions o;
+  o.metrics = {"ttft_p95"};
+  o.equivalence_margin = 0.05;
+  const auto verdict = [&](const result::ResultSet& a, const result::ResultSet& b) {
+    const auto cmp = compare::compare(a, b, o);
+    REQUIRE(cmp.rows.size() == 1);
+    return cmp.rows[0].verdict;
+  };
+  const auto base = testing::synthetic_run(10, 1.0, 0.005, 61);
+  // 1% slower with little noise: the CI sits inside +-5%, whatever the U test says.
+  CHECK(verdict(base, testing::synthetic_run(10, 1.01, 0.005, 62)) == compare::Verdict::Equivalent);
+  // The same medians with 20% noise: the CI is wider than the margin, so nothing is shown.
+  CHECK(verdict(testing::synthetic_run(10, 1.0, 0.2, 63), testing::synthetic_run(10, 1.0, 0.2, 64)) ==
+        compare::Verdict::NoSignificantChange);
+  // 20% slower is a regression, not equivalence.
+  CHECK(verdict(base, testing::synthetic_run(10, 1.2, 0.005, 65)) == compare::Verdict::Regressed);
+  // Too few repetitions for the U test: no equivalence claim either.
+  CHECK(verdict(testing::synthetic_run(3, 1.0, 0.001, 66), testing::synthetic_run(3, 1.0, 0.001, 67)) ==
+        compare::Verdict::NoSignificantChange);
+  const auto text =
+      compare::render_comparison_text(compare::compare(base, testing::synthetic_run(10, 1.01, 0.005, 62), o));
+  CHECK_THAT(text, Catch::Contains("equivalent (within ±5%)"));
+  CHECK_THAT(text,
+             Catch::Contains("0 regressed, 0 improved, 1 equivalent within ±5% (95% CI inside the margin), 0 without"));
+}

@@ -130,6 +130,12 @@ TEST_CASE("compare prints verdicts and warns about repetitions", "[compare][cli]
   CHECK(r.out.find("regressed") != std::string::npos);
   CHECK(r.out.find("2 regressed, 0 improved") != std::string::npos);
   CHECK(run_cli(dir, "compare " + base + " " + slower + " --metric ttft_p97").exit_code == 2);
+  const auto same = run_file(dir, "same.json", 10, 1.0, 43);
+  const auto eq = run_cli(dir, "compare " + base + " " + same + " --metric ttft_p95 --equivalence 10%");
+  CHECK(eq.exit_code == 0);
+  CHECK(eq.out.find("equivalent (within ±10%)") != std::string::npos);
+  CHECK(run_cli(dir, "compare " + base + " " + same + " --equivalence 0%").exit_code == 2);
+  CHECK(run_cli(dir, "compare " + base + " " + same + " --equivalence three").exit_code == 2);
 }
 
 TEST_CASE("compare names the conditions two runs differ in besides what they compare", "[compare][cli]") {
