@@ -1,0 +1,34 @@
+#pragma once
+// What the HTML report's charts show, apart from how they are drawn (internal to report/): which
+// cells, labelled how.
+#include <string>
+#include <vector>
+
+#include "result/run_result.h"
+
+namespace deploybench::report {
+
+/// The cells that have numbers to chart: ran without error and completed at least one request.
+std::vector<const result::CellResult*> measured_cells(const result::ResultSet& results);
+
+/// "/"-separated ids (cell ids, series keys) shortened for a chart: each without the parts every
+/// id shares. `shared` shows what was left out, "*" standing for the parts kept, e.g. ids
+/// "local/tiny/chat/c1" and "local/tiny/chat/c4" give names "c1", "c4" and shared
+/// "local/tiny/chat/*". Ids with different numbers of parts lose only their common leading parts.
+/// Every name keeps at least its last part; `shared` is empty when nothing was left out.
+struct ShortNames {
+  std::vector<std::string> names;  // one per id, in order
+  std::string shared;
+};
+ShortNames shorten_ids(const std::vector<std::string>& ids);
+
+/// Labels for a chart with one bar or line per cell: what tells the cells apart (shorten_ids of
+/// their cell_base_id, then " #N" for repetitions after the first) and a note naming the rest,
+/// e.g. labels "c1", "c4 #2" and note "cells local/tiny-int8/chat/closed/*".
+struct CellLabels {
+  std::vector<std::string> labels;  // one per cell
+  std::string note;                 // empty when the labels are the whole ids
+};
+CellLabels chart_cell_labels(const std::vector<const result::CellResult*>& cells);
+
+}  // namespace deploybench::report
