@@ -11,8 +11,9 @@ namespace {
 
 std::vector<std::string> row_cells(const MetricComparison& r) {
   auto num = [&](double v) { return result::format_metric_value(v, r.unit); };
-  const std::string ci =
-      r.ci ? fmt::format("[{:+.1f}%, {:+.1f}%]", r.ci->low * 100, r.ci->high * 100) : std::string("-");
+  const std::string ci = r.ci ? fmt::format("[{}, {}]", result::format_percent_change(r.ci->low),
+                                            result::format_percent_change(r.ci->high))
+                              : std::string("-");
   const std::string p = r.p_value ? fmt::format("{:.3f}", *r.p_value) : std::string("-");
   std::string verdict(verdict_text(r.verdict));
   if (!r.warning.empty()) verdict += " (too few repetitions)";
@@ -20,7 +21,7 @@ std::vector<std::string> row_cells(const MetricComparison& r) {
           r.metric,
           num(r.baseline_median),
           num(r.contender_median),
-          fmt::format("{:+.1f}%", r.relative_change * 100),
+          result::format_percent_change(r.relative_change),
           ci,
           p,
           fmt::format("{}/{}", r.n_baseline, r.n_contender),

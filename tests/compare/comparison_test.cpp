@@ -4,6 +4,7 @@
 
 #include "compare/gate_output.h"
 #include "compare/synthetic.h"
+#include "result/metric_catalog.h"
 
 using namespace deploybench;
 
@@ -59,4 +60,38 @@ TEST_CASE("the comparison table prints memory in binary units", "[compare]") {
   CHECK_THAT(text, Catch::Contains("64.0 MiB"));
   CHECK_THAT(text, !Catch::Contains("e+07"));
   CHECK_THAT(compare::render_comparison_markdown(cmp), Catch::Contains("64.0 MiB"));
+}
+
+namespace {
+
+// A hand-made comparison row: what the renderers print does not depend on how compare() got it.
+compare::Comparison one_row(double change, double low, double high) {
+  compare::MetricComparison r;
+  r.cell = "local/tiny-int8/chat/c1";
+  r.metric = "ttft_p95";
+  r.unit = "ms";
+  r.n_baseline = r.n_contender = 5;
+  r.baseline_median = r.contender_median = 20;
+  r.relative_change = change;
+  r.ci = compare::ConfidenceInterval{change, low, high};
+  r.p_value = 0.9;
+  compare::Comparison c;
+  c.rows.push_back(r);
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("a change or CI bound that rounds to zero prints as +0.0%, never -0.0%", "[compare]") {
+  CHECK(result::format_percent_change(-0.0004) == "+0.0%");
+  CHECK(result::format_percent_change(-0.0) == "+0.0%");
+  CHECK(result::format_percent_change(0.0004) == "+0.0%");
+  CHECK(result::format_percent_change(-0.0006) == "-0.1%");
+  CHECK(result::format_percent_change(0.123) == "+12.3%");
+  const auto cmp = one_row(-0.00001, -0.0002, 0.0003);
+  for (const auto& out : {compare::render_comparison_text(cmp), compare::render_comparison_markdown(cmp)}) {
+    INFO(out);
+    CHECK_THAT(out, Catch::Contains("[+0.0%, +0.0%]"));
+    CHECK_THAT(out, !Catch::Contains("-0.0%"));
+  }
 }
