@@ -1,9 +1,10 @@
 #pragma once
 // What the HTML report's charts show, apart from how they are drawn (internal to report/): which
-// cells, labelled how.
+// cells, labelled how, and which series through which points.
 #include <string>
 #include <vector>
 
+#include "report/svg.h"
 #include "result/run_result.h"
 
 namespace deploybench::report {
@@ -30,5 +31,15 @@ struct CellLabels {
   std::string note;                 // empty when the labels are the whole ids
 };
 CellLabels chart_cell_labels(const std::vector<const result::CellResult*>& cells);
+
+/// Throughput (output tokens/s, x) against E2E p95 (ms, y): one series per target/model/workload/load
+/// (from the cell's axes; the target's name without them), through its load levels ordered by
+/// concurrency, then by rate (open loop after closed loop), each point the median over the
+/// level's repetitions, labelled "c4" or "8/s". Series are named by what tells them apart, in run order.
+struct ThroughputLatency {
+  std::vector<svg::Series> series;
+  std::string note;  // how to read the chart
+};
+ThroughputLatency throughput_latency_series(const std::vector<const result::CellResult*>& cells);
 
 }  // namespace deploybench::report

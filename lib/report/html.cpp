@@ -47,18 +47,9 @@ std::string percentile_chart(const result::ResultSet& results, const std::string
 }
 
 std::string throughput_latency_chart(const result::ResultSet& results) {
-  std::map<std::string, svg::Series> by_target;
-  for (const auto* c : measured_cells(results)) {
-    auto& s = by_target[c->target.name];
-    s.name = c->target.name;
-    s.points.emplace_back(c->metrics.output_tokens_per_s, result::metric_value(*c, "e2e_p95").value_or(0));
-  }
-  std::vector<svg::Series> series;
-  for (auto& [name, s] : by_target) {
-    std::sort(s.points.begin(), s.points.end());
-    series.push_back(std::move(s));
-  }
-  return svg::line_chart("Throughput vs E2E p95 across load levels", "output tokens/s", "E2E p95 (ms)", series);
+  const ThroughputLatency chart = throughput_latency_series(measured_cells(results));
+  return svg::line_chart("Throughput vs E2E p95 by load level", "output tokens/s", "E2E p95 (ms)", chart.series,
+                         chart.note);
 }
 
 std::string resource_charts(const result::ResultSet& results) {
@@ -68,7 +59,7 @@ std::string resource_charts(const result::ResultSet& results) {
   for (std::size_t i = 0; i < cells.size(); ++i) {
     const auto* c = cells[i];
     if (c->resources.empty()) continue;
-    svg::Series sc{names.labels[i], {}}, sr{names.labels[i], {}};
+    svg::Series sc{names.labels[i], {}, {}}, sr{names.labels[i], {}, {}};
     for (const auto& p : c->resources) {
       sc.points.emplace_back(p.t_s, p.cpu_cores);
       sr.points.emplace_back(p.t_s, static_cast<double>(p.rss_bytes) / (1024.0 * 1024.0));

@@ -173,10 +173,15 @@ std::string line_chart(const std::string& title, const std::string& x_label, con
     std::string pts;
     for (const auto& [x, y] : series[i].points) pts += fmt::format("{:.1f},{:.1f} ", f.px(x), f.py(y));
     out += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>\n", color(i), pts);
-    for (const auto& [x, y] : series[i].points)
+    for (std::size_t p = 0; p < series[i].points.size(); ++p) {
+      const auto [x, y] = series[i].points[p];
       out +=
           fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"{}\"><title>{}: {}, {}</title></circle>\n",
                       f.px(x), f.py(y), color(i), escape_xml(series[i].name), tick_text(x), tick_text(y));
+      if (p < series[i].point_labels.size())
+        out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"9\" fill=\"{}\">{}</text>\n", f.px(x) + 5,
+                           f.py(y) - 5, color(i), escape_xml(series[i].point_labels[p]));
+    }
   }
   return out + legend(names, f.c) + "</svg>\n";
 }

@@ -13,6 +13,7 @@ namespace deploybench::report::svg {
 struct Series {
   std::string name;
   std::vector<std::pair<double, double>> points;  // (x, y) in data units, drawn in this order
+  std::vector<std::string> point_labels;          // empty, or one short label per point, drawn beside it
 };
 
 struct BarGroup {
