@@ -31,22 +31,40 @@ std::vector<std::string> row_cells(const MetricComparison& r) {
 const std::vector<std::string> kHeaders = {"cell",   "metric", "baseline", "contender", "change",
                                            "95% CI", "p",      "n",        "verdict"};
 
-std::string footer(const Comparison& c) {
-  std::string out;
+// The summary sentence under the table, then one warning per line.
+struct Footer {
+  std::string summary;
+  std::vector<std::string> warnings;
+};
+
+Footer footer(const Comparison& c) {
   std::size_t regressed = 0, improved = 0, few = 0;
   for (const auto& r : c.rows) {
     regressed += r.verdict == Verdict::Regressed;
     improved += r.verdict == Verdict::Improved;
     few += !r.warning.empty();
   }
-  out += fmt::format(
+  Footer out;
+  out.summary = fmt::format(
       "{} regressed, {} improved, {} without significant change (Mann-Whitney U, alpha {}; "
-      "medians over repetitions; bootstrap 95% CI of the relative change)\n",
+      "medians over repetitions; bootstrap 95% CI of the relative change)",
       regressed, improved, c.rows.size() - regressed - improved, c.alpha);
   if (few)
-    out += fmt::format("warning: {} rows have too few repetitions to detect any change; run more repetitions\n", few);
-  for (const auto& cell : c.only_baseline) out += fmt::format("warning: {} is only in the baseline\n", cell);
-  for (const auto& cell : c.only_contender) out += fmt::format("warning: {} is only in the contender\n", cell);
+    out.warnings.push_back(
+        fmt::format("warning: {} rows have too few repetitions to detect any change; run more repetitions", few));
+  for (const auto& cell : c.only_baseline)
+    out.warnings.push_back(fmt::format("warning: {} is only in the baseline", cell));
+  for (const auto& cell : c.only_contender)
+    out.warnings.push_back(fmt::format("warning: {} is only in the contender", cell));
+  return out;
+}
+
+// Text: one line each. Markdown: the warnings as a list, since consecutive lines would join into
+// one paragraph.
+std::string render_footer(const Footer& f, bool markdown) {
+  std::string out = f.summary + "\n";
+  if (markdown && !f.warnings.empty()) out += "\n";
+  for (const auto& w : f.warnings) out += (markdown ? "- " : "") + w + "\n";
   return out;
 }
 
@@ -67,7 +85,7 @@ std::string render_comparison_text(const Comparison& c) {
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out += line + "\n";
   }
-  return out + footer(c);
+  return out + render_footer(footer(c), false);
 }
 
 std::string render_comparison_markdown(const Comparison& c) {
@@ -79,7 +97,7 @@ std::string render_comparison_markdown(const Comparison& c) {
     for (const auto& cell : row_cells(r)) out += fmt::format(" {} |", cell);
     out += "\n";
   }
-  return out + "\n" + footer(c);
+  return out + "\n" + render_footer(footer(c), true);
 }
 
 }  // namespace deploybench::compare

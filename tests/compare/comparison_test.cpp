@@ -95,3 +95,21 @@ TEST_CASE("a change or CI bound that rounds to zero prints as +0.0%, never -0.0%
     CHECK_THAT(out, !Catch::Contains("-0.0%"));
   }
 }
+
+TEST_CASE("the Markdown footer lists each warning on its own line", "[compare]") {
+  auto cmp = one_row(0.1, 0.05, 0.15);
+  cmp.rows[0].warning = "too few repetitions";
+  cmp.only_baseline = {"vm/tiny-int8/chat/c1"};
+  cmp.only_contender = {"podman/tiny-int8/chat/c1", "podman/tiny-int8/chat/c4"};
+  const std::string md = compare::render_comparison_markdown(cmp);
+  INFO(md);
+  // A blank line ends the summary paragraph; each warning is a list item (Markdown would join
+  // plain consecutive lines into one paragraph).
+  CHECK_THAT(md, Catch::Contains("of the relative change)\n\n- warning: 1 rows have too few repetitions"));
+  CHECK_THAT(md, Catch::Contains("\n- warning: vm/tiny-int8/chat/c1 is only in the baseline\n"));
+  CHECK_THAT(md, Catch::EndsWith("\n- warning: podman/tiny-int8/chat/c1 is only in the contender\n"
+                                 "- warning: podman/tiny-int8/chat/c4 is only in the contender\n"));
+  const std::string text = compare::render_comparison_text(cmp);
+  CHECK_THAT(text, Catch::Contains("of the relative change)\nwarning: 1 rows"));
+  CHECK_THAT(text, Catch::EndsWith("\nwarning: podman/tiny-int8/chat/c4 is only in the contender\n"));
+}
