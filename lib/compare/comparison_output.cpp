@@ -12,8 +12,9 @@ namespace {
 
 std::vector<std::string> row_cells(const MetricComparison& r, std::optional<double> margin) {
   auto num = [&](double v) { return result::format_metric_value(v, r.unit); };
-  const std::string ci =
-      r.ci ? fmt::format("[{:+.1f}%, {:+.1f}%]", r.ci->low * 100, r.ci->high * 100) : std::string("-");
+  const std::string ci = r.ci ? fmt::format("[{}, {}]", result::format_percent_change(r.ci->low),
+                                            result::format_percent_change(r.ci->high))
+                              : std::string("-");
   const std::string p = r.p_value ? fmt::format("{:.3f}", *r.p_value) : std::string("-");
   std::string verdict(verdict_text(r.verdict));
   if (r.verdict == Verdict::Equivalent && margin) verdict += fmt::format(" (within ±{:g}%)", *margin * 100);
@@ -22,7 +23,7 @@ std::vector<std::string> row_cells(const MetricComparison& r, std::optional<doub
           r.metric,
           num(r.baseline_median),
           num(r.contender_median),
-          fmt::format("{:+.1f}%", r.relative_change * 100),
+          result::format_percent_change(r.relative_change),
           ci,
           p,
           fmt::format("{}/{}", r.n_baseline, r.n_contender),
@@ -32,8 +33,13 @@ std::vector<std::string> row_cells(const MetricComparison& r, std::optional<doub
 const std::vector<std::string> kHeaders = {"cell",   "metric", "baseline", "contender", "change",
                                            "95% CI", "p",      "n",        "verdict"};
 
-std::string footer(const Comparison& c) {
-  std::string out;
+// The summary sentence under the table, then one warning per line.
+struct Footer {
+  std::string summary;
+  std::vector<std::string> warnings;
+};
+
+Footer footer(const Comparison& c) {
   std::size_t regressed = 0, improved = 0, equivalent = 0, few = 0;
   for (const auto& r : c.rows) {
     regressed += r.verdict == Verdict::Regressed;
@@ -45,15 +51,28 @@ std::string footer(const Comparison& c) {
                                       ? fmt::format("{} equivalent within ±{:g}% (95% CI inside the margin), ",
                                                     equivalent, *c.equivalence_margin * 100)
                                       : std::string();
-  out += fmt::format(
+  Footer out;
+  out.summary = fmt::format(
       "{} regressed, {} improved, {}{} without significant change (Mann-Whitney U, alpha {}; "
-      "medians over repetitions; bootstrap 95% CI of the relative change)\n",
+      "medians over repetitions; bootstrap 95% CI of the relative change)",
       regressed, improved, equivalence, c.rows.size() - regressed - improved - equivalent, c.alpha);
   if (few)
-    out += fmt::format("warning: {} rows have too few repetitions to detect any change; run more repetitions\n", few);
-  for (const auto& cell : c.only_baseline) out += fmt::format("warning: {} is only in the baseline\n", cell);
-  for (const auto& cell : c.only_contender) out += fmt::format("warning: {} is only in the contender\n", cell);
-  for (const auto& what : c.left_out) out += fmt::format("warning: left out {}\n", what);
+    out.warnings.push_back(
+        fmt::format("warning: {} rows have too few repetitions to detect any change; run more repetitions", few));
+  for (const auto& cell : c.only_baseline)
+    out.warnings.push_back(fmt::format("warning: {} is only in the baseline", cell));
+  for (const auto& cell : c.only_contender)
+    out.warnings.push_back(fmt::format("warning: {} is only in the contender", cell));
+  for (const auto& what : c.left_out) out.warnings.push_back("warning: left out " + what);
+  return out;
+}
+
+// Text: one line each. Markdown: the warnings as a list, since consecutive lines would join into
+// one paragraph.
+std::string render_footer(const Footer& f, bool markdown) {
+  std::string out = f.summary + "\n";
+  if (markdown && !f.warnings.empty()) out += "\n";
+  for (const auto& w : f.warnings) out += (markdown ? "- " : "") + w + "\n";
   return out;
 }
 
@@ -74,7 +93,7 @@ std::string render_comparison_text(const Comparison& c) {
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out += line + "\n";
   }
-  return out + footer(c);
+  return out + render_footer(footer(c), false);
 }
 
 std::string render_comparison_markdown(const Comparison& c) {
@@ -86,7 +105,7 @@ std::string render_comparison_markdown(const Comparison& c) {
     for (const auto& cell : row_cells(r, c.equivalence_margin)) out += fmt::format(" {} |", cell);
     out += "\n";
   }
-  return out + "\n" + footer(c);
+  return out + "\n" + render_footer(footer(c), true);
 }
 
 }  // namespace deploybench::compare

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 
+#include "report/chart_data.h"
 #include "report/render_parts.h"
 #include "report/svg.h"
 #include "result/metric_catalog.h"
@@ -16,7 +17,8 @@ constexpr const char* kStyle =
     "table{border-collapse:collapse;margin:1em 0;font-size:13px}"
     "th,td{border:1px solid #ccc;padding:4px 8px}th{background:#f3f3f3}td.num{text-align:right}"
     ".charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:1em}"
-    "svg.chart{width:100%;height:auto;border:1px solid #eee}.warn{color:#a40000}.meta{color:#555}";
+    "svg.chart{width:100%;height:auto;border:1px solid #eee}svg.wide{grid-column:1/-1}"
+    ".warn{color:#a40000}.meta{color:#555}";
 
 std::string html_table(const Table& t) {
   std::string out = "<table>\n<tr>";
@@ -31,44 +33,33 @@ std::string html_table(const Table& t) {
   return out + "</table>\n";
 }
 
-std::vector<const result::CellResult*> measured_cells(const result::ResultSet& results) {
-  std::vector<const result::CellResult*> cells;
-  for (const auto& c : results.cells)
-    if (c.error.empty() && c.metrics.completed > 0) cells.push_back(&c);
-  return cells;
-}
-
 std::string percentile_chart(const result::ResultSet& results, const std::string& summary, const std::string& title) {
   const std::vector<std::string> aggs = {"p50", "p90", "p95", "p99"};
+  const auto cells = measured_cells(results);
+  const CellLabels names = chart_cell_labels(cells);
   std::vector<svg::BarGroup> groups;
-  for (const auto* c : measured_cells(results)) {
-    svg::BarGroup g{cell_label(*c), {}};
-    for (const auto& a : aggs) g.values.push_back(result::metric_value(*c, summary + "_" + a).value_or(0));
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    svg::BarGroup g{names.labels[i], {}};
+    for (const auto& a : aggs) g.values.push_back(result::metric_value(*cells[i], summary + "_" + a).value_or(0));
     groups.push_back(std::move(g));
   }
-  return svg::bar_chart(title, "milliseconds", aggs, groups);
+  return svg::bar_chart(title, "milliseconds", aggs, groups, names.note);
 }
 
 std::string throughput_latency_chart(const result::ResultSet& results) {
-  std::map<std::string, svg::Series> by_target;
-  for (const auto* c : measured_cells(results)) {
-    auto& s = by_target[c->target.name];
-    s.name = c->target.name;
-    s.points.emplace_back(c->metrics.output_tokens_per_s, result::metric_value(*c, "e2e_p95").value_or(0));
-  }
-  std::vector<svg::Series> series;
-  for (auto& [name, s] : by_target) {
-    std::sort(s.points.begin(), s.points.end());
-    series.push_back(std::move(s));
-  }
-  return svg::line_chart("Throughput vs E2E p95 across load levels", "output tokens/s", "E2E p95 (ms)", series);
+  const ThroughputLatency chart = throughput_latency_series(measured_cells(results));
+  return svg::line_chart("Throughput vs E2E p95 by load level", "output tokens/s", "E2E p95 (ms)", chart.series,
+                         chart.note);
 }
 
 std::string resource_charts(const result::ResultSet& results) {
+  const auto cells = measured_cells(results);
+  const CellLabels names = chart_cell_labels(cells);
   std::vector<svg::Series> cpu, rss;
-  for (const auto* c : measured_cells(results)) {
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const auto* c = cells[i];
     if (c->resources.empty()) continue;
-    svg::Series sc{cell_label(*c), {}}, sr{cell_label(*c), {}};
+    svg::Series sc{names.labels[i], {}, {}}, sr{names.labels[i], {}, {}};
     for (const auto& p : c->resources) {
       sc.points.emplace_back(p.t_s, p.cpu_cores);
       sr.points.emplace_back(p.t_s, static_cast<double>(p.rss_bytes) / (1024.0 * 1024.0));
@@ -77,8 +68,8 @@ std::string resource_charts(const result::ResultSet& results) {
     rss.push_back(std::move(sr));
   }
   if (cpu.empty()) return {};
-  return svg::line_chart("Target CPU over time", "seconds into the cell", "CPU (cores)", cpu) +
-         svg::line_chart("Target memory over time", "seconds into the cell", "RSS (MiB)", rss);
+  return svg::line_chart("Target CPU over time", "seconds into the cell", "CPU (cores)", cpu, names.note) +
+         svg::line_chart("Target memory over time", "seconds into the cell", "RSS (MiB)", rss, names.note);
 }
 
 std::string overhead_section(const result::ResultSet& results) {

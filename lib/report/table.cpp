@@ -39,8 +39,6 @@ std::string format_rate(double value, const char* unit) {
   return fmt::format("{:.2f} {}", value, unit);
 }
 
-std::string format_percent_change(double fraction) { return fmt::format("{:+.1f}%", fraction * 100.0); }
-
 std::string cell_label(const result::CellResult& cell) {
   const std::string id = result::cell_base_id(cell);
   return cell.repetition > 1 ? fmt::format("{} #{}", id, cell.repetition) : id;

@@ -21,8 +21,6 @@ Table make_summary_table(const result::ResultSet& results);
 std::string format_ms(double ms);
 /// A number with `unit` appended: "128 tok/s", "3.90 req/s".
 std::string format_rate(double value, const char* unit);
-/// "+12.3%" with sign.
-std::string format_percent_change(double fraction);
 
 /// A cell label that identifies it within its run: cell_id without its "/r1" repetition suffix,
 /// plus " #N" for repetitions after the first.

@@ -141,4 +141,10 @@ std::string format_metric_value(double value, std::string_view unit) {
   return unit.empty() ? fmt::format("{:.4g}", value) : fmt::format("{:.4g} {}", value, unit);
 }
 
+std::string format_percent_change(double fraction) {
+  std::string text = fmt::format("{:+.1f}%", fraction * 100.0);
+  if (text == "-0.0%") text[0] = '+';  // a tiny decrease (or -0.0) rounds to zero: no direction to show
+  return text;
+}
+
 }  // namespace deploybench::result

@@ -53,4 +53,8 @@ double error_rate_percent(const Metrics& metrics);
 /// ("33.8 MiB"), anything else with 4 significant digits and its unit ("21.4 ms").
 std::string format_metric_value(double value, std::string_view unit);
 
+/// A relative change (0.123 = 12.3%) with its sign and one decimal: "+12.3%", "-4.0%"; a change
+/// that rounds to zero is "+0.0%", never "-0.0%".
+std::string format_percent_change(double fraction);
+
 }  // namespace deploybench::result

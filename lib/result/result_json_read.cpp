@@ -258,6 +258,26 @@ void read_cell(FieldReader& r, const Json& j, const std::string& p, CellResult& 
   if (const Json* m = r.member(j, p, "metrics")) read_metrics(r, *m, p + ".metrics", c.metrics);
 }
 
+// Says what is wrong with text nlohmann could not parse. A parse that stops at the end of the text
+// means the text stops before the JSON does: the file was cut short, not written wrongly.
+Error parse_failure(const Json::parse_error& e, std::string_view text, const std::string& source_name) {
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    return make_error(ErrorCode::InvalidArgument, fmt::format("{}: is empty, not a results file", source_name),
+                      "a run writes results.json after its first cell; is this the right file?");
+  if (e.byte >= text.size())
+    return make_error(ErrorCode::InvalidArgument,
+                      fmt::format("{}: ends early, after {} bytes, in the middle of the JSON: truncated, or still "
+                                  "being written? It is not a complete results file",
+                                  source_name, text.size()),
+                      "deploybench replaces results.json whole after every cell, so this copy was cut short (a copy "
+                      "or transfer still running or interrupted, a full disk): copy it again from the run directory");
+  std::string what = e.what();  // "[json.exception.parse_error.101] parse error at line 3, column 1: ..."
+  if (const auto end = what.find("] "); what.rfind("[json.exception.", 0) == 0 && end != std::string::npos)
+    what.erase(0, end + 2);
+  return make_error(ErrorCode::InvalidArgument, fmt::format("{}: not valid JSON: {}", source_name, what),
+                    "is this a deploybench results.json file?");
+}
+
 }  // namespace
 
 Result<ResultSet> from_json(std::string_view text, const std::string& source_name) {
@@ -265,9 +285,7 @@ Result<ResultSet> from_json(std::string_view text, const std::string& source_nam
   try {
     j = Json::parse(text);
   } catch (const Json::parse_error& e) {
-    return make_error(ErrorCode::InvalidArgument,
-                      fmt::format("{}: not valid JSON at byte {}: {}", source_name, e.byte, e.what()),
-                      "is this a deploybench results.json file?");
+    return parse_failure(e, text, source_name);
   }
   FieldReader r(source_name);
   ResultSet out;

@@ -4,6 +4,7 @@
 
 #include "compare/gate_output.h"
 #include "compare/synthetic.h"
+#include "result/metric_catalog.h"
 
 using namespace deploybench;
 
@@ -99,4 +100,56 @@ TEST_CASE("an equivalence margin tells 'the same within 5%' from 'too noisy to t
   CHECK_THAT(text, Catch::Contains("equivalent (within ±5%)"));
   CHECK_THAT(text,
              Catch::Contains("0 regressed, 0 improved, 1 equivalent within ±5% (95% CI inside the margin), 0 without"));
+}
+
+namespace {
+
+// A hand-made comparison row: what the renderers print does not depend on how compare() got it.
+compare::Comparison one_row(double change, double low, double high) {
+  compare::MetricComparison r;
+  r.cell = "local/tiny-int8/chat/c1";
+  r.metric = "ttft_p95";
+  r.unit = "ms";
+  r.n_baseline = r.n_contender = 5;
+  r.baseline_median = r.contender_median = 20;
+  r.relative_change = change;
+  r.ci = compare::ConfidenceInterval{change, low, high};
+  r.p_value = 0.9;
+  compare::Comparison c;
+  c.rows.push_back(r);
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("a change or CI bound that rounds to zero prints as +0.0%, never -0.0%", "[compare]") {
+  CHECK(result::format_percent_change(-0.0004) == "+0.0%");
+  CHECK(result::format_percent_change(-0.0) == "+0.0%");
+  CHECK(result::format_percent_change(0.0004) == "+0.0%");
+  CHECK(result::format_percent_change(-0.0006) == "-0.1%");
+  CHECK(result::format_percent_change(0.123) == "+12.3%");
+  const auto cmp = one_row(-0.00001, -0.0002, 0.0003);
+  for (const auto& out : {compare::render_comparison_text(cmp), compare::render_comparison_markdown(cmp)}) {
+    INFO(out);
+    CHECK_THAT(out, Catch::Contains("[+0.0%, +0.0%]"));
+    CHECK_THAT(out, !Catch::Contains("-0.0%"));
+  }
+}
+
+TEST_CASE("the Markdown footer lists each warning on its own line", "[compare]") {
+  auto cmp = one_row(0.1, 0.05, 0.15);
+  cmp.rows[0].warning = "too few repetitions";
+  cmp.only_baseline = {"vm/tiny-int8/chat/c1"};
+  cmp.only_contender = {"podman/tiny-int8/chat/c1", "podman/tiny-int8/chat/c4"};
+  const std::string md = compare::render_comparison_markdown(cmp);
+  INFO(md);
+  // A blank line ends the summary paragraph; each warning is a list item (Markdown would join
+  // plain consecutive lines into one paragraph).
+  CHECK_THAT(md, Catch::Contains("of the relative change)\n\n- warning: 1 rows have too few repetitions"));
+  CHECK_THAT(md, Catch::Contains("\n- warning: vm/tiny-int8/chat/c1 is only in the baseline\n"));
+  CHECK_THAT(md, Catch::EndsWith("\n- warning: podman/tiny-int8/chat/c1 is only in the contender\n"
+                                 "- warning: podman/tiny-int8/chat/c4 is only in the contender\n"));
+  const std::string text = compare::render_comparison_text(cmp);
+  CHECK_THAT(text, Catch::Contains("of the relative change)\nwarning: 1 rows"));
+  CHECK_THAT(text, Catch::EndsWith("\nwarning: podman/tiny-int8/chat/c4 is only in the contender\n"));
 }
