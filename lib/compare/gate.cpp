@@ -64,10 +64,11 @@ void check_regression(const Comparison& cmp, const Threshold& t, GateVerdict& ou
     const bool significant = row.p_value && *row.p_value < cmp.alpha;
     GateCheck check{t.text, row.cell, CheckOutcome::Pass, row.relative_change, {}};
     const std::string p = row.p_value ? fmt::format("p = {:.3g}", *row.p_value) : "no p-value";
-    const std::string ci =
-        row.ci ? fmt::format(", 95% CI [{:+.1f}%, {:+.1f}%]", row.ci->low * 100, row.ci->high * 100) : "";
+    const std::string ci = row.ci ? fmt::format(", 95% CI [{}, {}]", result::format_percent_change(row.ci->low),
+                                                result::format_percent_change(row.ci->high))
+                                  : "";
     const std::string change = fmt::format(
-        "{} {:+.1f}% ({} -> {}{}, {}, n = {} vs {})", row.metric, row.relative_change * 100,
+        "{} {} ({} -> {}{}, {}, n = {} vs {})", row.metric, result::format_percent_change(row.relative_change),
         result::format_metric_value(row.baseline_median, row.unit),
         result::format_metric_value(row.contender_median, row.unit), ci, p, row.n_baseline, row.n_contender);
     if (over && significant) {
