@@ -86,7 +86,7 @@ Deployment deploy_group(const scenario::Cell& first, const RunnerOptions& option
   }
   d.target = std::move(made).value();
   log_line(options, fmt::format("deploying {} ({})", first.target.name, d.target->kind()));
-  auto ep = d.target->deploy(target::DeployContext{run_id, run_dir / "deploy" / first.deployment_key});
+  auto ep = d.target->deploy(target::DeployContext{run_id, run_dir / "deploy" / first.deployment_key, &stop});
   if (!ep.ok()) {
     d.error = ep.error().message + (ep.error().hint.empty() ? "" : " (hint: " + ep.error().hint + ")");
     return d;

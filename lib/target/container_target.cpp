@@ -111,7 +111,7 @@ Result<Endpoint> ContainerTarget::deploy(const DeployContext& ctx) {
   if (auto s = start(ctx, *image, *port); !s) return s.error();
   const HttpGet probe{
       "http://127.0.0.1:" + std::to_string(*port) + ctr_.health_path, std::chrono::milliseconds{500}, {}, true, {}};
-  if (auto s = wait_until_ready(probe, t0 + config_.ready_timeout, [this] { return running(); }); !s) {
+  if (auto s = wait_until_ready(probe, t0 + config_.ready_timeout, ctx.cancel, [this] { return running(); }); !s) {
     auto e = s.error();
     e.message += "\ncontainer log:\n" + logs();
     return e;

@@ -59,9 +59,16 @@ Result<HttpReply> http_get(const HttpGet& request) {
   return reply;
 }
 
-Status wait_until_ready(const HttpGet& request, TimePoint deadline, const std::function<Status()>& still_alive) {
+Status not_interrupted(const std::atomic<bool>* cancel, const std::string& what) {
+  if (cancel == nullptr || !cancel->load()) return Ok{};
+  return make_error(ErrorCode::Failed, "interrupted while waiting for " + what);
+}
+
+Status wait_until_ready(const HttpGet& request, TimePoint deadline, const std::atomic<bool>* cancel,
+                        const std::function<Status()>& still_alive) {
   std::string last = "no attempt";
   while (SteadyClock::now() < deadline) {
+    if (auto s = not_interrupted(cancel, "GET " + request.url + " to answer"); !s) return s;
     if (auto alive = still_alive(); !alive) return alive;
     auto reply = http_get(request);
     if (reply && reply->status == 200) return Ok{};

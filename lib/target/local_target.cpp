@@ -31,7 +31,7 @@ Result<Endpoint> LocalTarget::deploy(const DeployContext& ctx) {
   if (auto s = start(ctx, *port); !s) return s.error();
   const HttpGet probe{
       "http://127.0.0.1:" + std::to_string(*port) + local_.health_path, std::chrono::milliseconds{500}, {}, true, {}};
-  if (auto s = wait_until_ready(probe, t0 + config_.ready_timeout, [this] { return alive(); }); !s) {
+  if (auto s = wait_until_ready(probe, t0 + config_.ready_timeout, ctx.cancel, [this] { return alive(); }); !s) {
     return with_log(s.error(), log_);
   }
   ready_at_ = SteadyClock::now();

@@ -44,7 +44,7 @@ RemoteTarget::RemoteTarget(TargetConfig config)
   info_.kind = "remote";
 }
 
-Result<Endpoint> RemoteTarget::deploy(const DeployContext&) {
+Result<Endpoint> RemoteTarget::deploy(const DeployContext& ctx) {
   auto url = parse_base_url(remote_.base_url);
   if (!url) return std::move(url).error();
   Endpoint ep;
@@ -77,6 +77,7 @@ Result<Endpoint> RemoteTarget::deploy(const DeployContext&) {
   const HttpGet probe{ep.base_url + "/v1/models", std::chrono::seconds{5}, ep.api_key, ep.verify_tls, ep.ca_file};
   std::string last;
   while (SteadyClock::now() < t0 + config_.ready_timeout) {
+    if (auto s = not_interrupted(ctx.cancel, "GET " + probe.url + " to answer"); !s) return s.error();
     auto reply = http_get(probe);
     // 404: some OpenAI-compatible servers have no /v1/models; the endpoint still answers.
     if (reply && (reply->status == 200 || reply->status == 404)) {

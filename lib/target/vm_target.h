@@ -47,7 +47,7 @@ class VmTarget final : public Target {
   Result<std::filesystem::path> ensure_initrd();
   /// Boots with one accelerator and waits for readiness until `deadline`; stops qemu on failure.
   Status boot(const DeployContext& ctx, const std::string& accel, TimePoint deadline);
-  Status wait_for_console(TimePoint deadline);
+  Status wait_for_console(TimePoint deadline, const std::atomic<bool>* cancel);
   Status alive();
   /// Stops qemu: QMP powerdown first when `graceful`, then SIGTERM/SIGKILL; removes the record.
   void stop(bool graceful);

@@ -149,6 +149,27 @@ TEST_CASE("local deploy failures name the cause and teardown still works", "[tar
     CHECK((*target)->teardown().ok());
     CHECK_FALSE(process_alive(pid));
   }
+  SECTION("Ctrl-C ends the readiness wait at once, not at ready_timeout") {
+    LocalConfig local;
+    local.command = {"sleep", "30"};
+    auto target = make_target({"slow", local, {}, {}, std::chrono::seconds{60}}, t.env);
+    REQUIRE(target.ok());
+    std::atomic<bool> interrupted{false};
+    std::thread ctrl_c([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds{300});
+      interrupted = true;
+    });
+    const auto t0 = SteadyClock::now();
+    auto e = (*target)->deploy({"run-x", {}, &interrupted});
+    const auto took = SteadyClock::now() - t0;
+    ctrl_c.join();
+    REQUIRE_FALSE(e.ok());
+    CHECK_THAT(e.error().message, Catch::Contains("interrupted while waiting for GET http://127.0.0.1:"));
+    CHECK(took < std::chrono::seconds{2});  // one probe (500 ms timeout) at most
+    const pid_t pid = pid_from_state(t.env);
+    CHECK((*target)->teardown().ok());
+    CHECK_FALSE(process_alive(pid));
+  }
   CHECK(load_states(t.env.state_dir).empty());
 }
 
