@@ -111,7 +111,7 @@ Result<Endpoint> ContainerTarget::deploy(const DeployContext& ctx) {
   if (auto s = start(ctx, *image, *port); !s) return s.error();
   const HttpGet probe{
       "http://127.0.0.1:" + std::to_string(*port) + ctr_.health_path, std::chrono::milliseconds{500}, {}, true, {}};
-  if (auto s = wait_until_ready(probe, t0 + config_.ready_timeout, ctx.cancel, [this] { return running(); }); !s) {
+  if (auto s = wait_until_ready(probe, t0 + config_.ready_timeout, ctx.cancel, [this] { return alive(); }); !s) {
     auto e = s.error();
     e.message += "\ncontainer log:\n" + logs();
     return e;
@@ -173,9 +173,11 @@ Status ContainerTarget::start(const DeployContext& ctx, const std::string& image
   return Ok{};
 }
 
-Status ContainerTarget::running() {
+Status ContainerTarget::alive() {
   if (process_alive(pid_)) return Ok{};
-  return make_error(ErrorCode::Failed, "container " + name_ + " exited before it was ready");
+  // Run with --rm: once its process exits the runtime removes it, exit status and log included.
+  return make_error(ErrorCode::Failed,
+                    "container " + name_ + " is no longer running (its process " + std::to_string(pid_) + " exited)");
 }
 
 std::string ContainerTarget::logs() {

@@ -35,6 +35,7 @@ class ContainerTarget final : public Target {
   TargetInfo describe() const override { return info_; }
   Result<ResourceSample> sample_resources() override;
   LifecycleMetrics lifecycle() const override { return lifecycle_; }
+  Status alive() override;
   Status teardown() override;
 
  private:
@@ -42,7 +43,6 @@ class ContainerTarget final : public Target {
   Result<CommandResult> cli(std::vector<std::string> args, Nanos timeout = std::chrono::seconds{60});
   Result<CommandResult> run_argv(std::vector<std::string> argv, Nanos timeout = std::chrono::seconds{60});
   Status start(const DeployContext& ctx, const std::string& image, int host_port);
-  Status running();
   std::string logs();
 
   TargetConfig config_;

@@ -64,6 +64,10 @@ class Target {
   /// Cumulative resource use now; an Error when the kind cannot sample (remote).
   virtual Result<ResourceSample> sample_resources() = 0;
   virtual LifecycleMetrics lifecycle() const = 0;
+  /// Ok while the deployed system runs; once it has stopped, an Error saying how (exit status,
+  /// log tail), so a cell whose target died says so instead of only counting refused
+  /// connections. Called from the runner thread. Remote targets cannot tell: always Ok.
+  virtual Status alive() { return Ok{}; }
   virtual Status teardown() = 0;
 };
 

@@ -162,6 +162,7 @@ Status VmTarget::boot(const DeployContext& ctx, const std::string& accel, TimePo
   if (!placement) return placement.error();
   const auto argv = qemu_argv(config_, launch);
   record_ = new_state_record(ctx.run_id, config_.name, "vm");
+  exit_code_.reset();
   auto pid = env_.processes->spawn({argv, work_dir_ / (config_.name + ".qemu.log"), {}, placement->target_cpuset});
   if (!pid) return pid.error();
   {
@@ -210,15 +211,10 @@ Status VmTarget::wait_for_console(TimePoint deadline, const std::atomic<bool>* c
 }
 
 Status VmTarget::alive() {
-  if (auto code = env_.processes->try_wait(pid_)) {
-    {
-      std::lock_guard lock(mu_);
-      pid_ = 0;
-    }
-    return with_log(make_error(ErrorCode::Failed, "qemu exited with status " + std::to_string(*code)),
-                    work_dir_ / (config_.name + ".qemu.log"));
-  }
-  return Ok{};
+  const auto code = reap_if_exited(*env_.processes, mu_, pid_, exit_code_);
+  if (!code) return Ok{};
+  return with_log(make_error(ErrorCode::Failed, "qemu exited with status " + std::to_string(*code)),
+                  work_dir_ / (config_.name + ".qemu.log"));
 }
 
 Result<ResourceSample> VmTarget::sample_resources() {

@@ -98,6 +98,7 @@ void check_container_lifecycle(const std::string& runtime) {
            host_ip_key + "}}",
        name});
   CHECK_THAT(inspected, Catch::StartsWith("true 65534:65534 " + run_id + " 1000000000 268435456 127.0.0.1"));
+  CHECK((*target)->alive().ok());
   REQUIRE((*target)->teardown().ok());
   CHECK(containers_of_run(t.env, runtime, run_id).empty());
   CHECK(load_states(t.env.state_dir).empty());
@@ -109,6 +110,11 @@ void check_container_lifecycle(const std::string& runtime) {
   REQUIRE((*again)->deploy({run_id + "-again", t.dir.path()}).ok());
   CHECK((*again)->lifecycle().build_cached);
   CHECK((*again)->lifecycle().build == Nanos{0});
+  // A container that dies mid-run (OOM, a crash) is reported as stopped, and teardown still works.
+  runtime_cli(t.env, runtime, {"kill", (*again)->describe().details.at("container")});
+  const Status up = wait_until_stopped(**again, std::chrono::seconds{5});
+  REQUIRE_FALSE(up.ok());
+  CHECK_THAT(up.error().message, Catch::Contains("is no longer running"));
   CHECK((*again)->teardown().ok());
   CHECK(containers_of_run(t.env, runtime, run_id + "-again").empty());
 }

@@ -173,6 +173,27 @@ TEST_CASE("local deploy failures name the cause and teardown still works", "[tar
   CHECK(load_states(t.env.state_dir).empty());
 }
 
+TEST_CASE("a local target that dies after deploy says how, and teardown still cleans up", "[target][local]") {
+  TestEnv t;
+  auto config = stub_local("dies-later");
+  std::get<LocalConfig>(config.kind).limits.memory_bytes = 128ull << 20;  // a cgroup to remove too
+  auto target = make_target(config, t.env);
+  REQUIRE(target.ok());
+  REQUIRE((*target)->deploy({"run-dies", t.dir.path() / "work"}).ok());
+  CHECK((*target)->alive().ok());
+  const auto records = load_states(t.env.state_dir);
+  REQUIRE(records.size() == 1);
+  REQUIRE(kill(records[0].pid, SIGKILL) == 0);
+  const Status up = wait_until_stopped(**target, std::chrono::seconds{2});
+  REQUIRE_FALSE(up.ok());
+  CHECK_THAT(up.error().message, Catch::StartsWith("'dies-later' exited with status 137"));
+  CHECK_FALSE((*target)->alive().ok());  // stays stopped; never waits on another child
+  CHECK_FALSE((*target)->sample_resources().ok());
+  CHECK((*target)->teardown().ok());
+  CHECK(load_states(t.env.state_dir).empty());
+  for (const auto& dir : records[0].cgroup_dirs) CHECK_FALSE(std::filesystem::exists(dir));
+}
+
 TEST_CASE(
     "a SIGKILLed harness leaves nothing running, and cleanup removes its "
     "records",
