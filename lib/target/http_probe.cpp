@@ -40,8 +40,9 @@ Result<HttpReply> http_get(const HttpGet& request) {
   curl_slist* headers = nullptr;
   if (!request.bearer.empty()) {
     headers = curl_slist_append(headers, ("Authorization: Bearer " + request.bearer).c_str());
-    curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers);
   }
+  for (const auto& [name, value] : request.headers) headers = curl_slist_append(headers, (name + ": " + value).c_str());
+  if (headers != nullptr) curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers);
   const CURLcode rc = curl_easy_perform(curl.get());
   curl_slist_free_all(headers);
   if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE) {  // retrying cannot help

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/error.h"
 #include "core/units.h"
@@ -23,6 +25,7 @@ struct HttpGet {
   std::string bearer;  // Authorization: Bearer ...; a secret, never logged
   bool verify_tls = true;
   std::string ca_file;  // PEM bundle to trust instead of the system store (optional)
+  std::vector<std::pair<std::string, std::string>> headers{};  // extra headers (credentials: never logged)
 };
 
 /// One GET. An Error for transport failures: Timeout or Unavailable for those
