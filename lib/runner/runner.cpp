@@ -147,8 +147,8 @@ result::CellResult run_cell(const scenario::Cell& cell, Deployment& d, const Run
   r.error_examples = outcome->error_examples;
   r.error = outcome->failure;
   r.resources = res.series;
-  r.metrics.target_cpu_seconds = res.cpu_seconds;
-  r.metrics.target_peak_rss_bytes = res.peak_rss_bytes;
+  if (res.samples >= 2) r.metrics.target_cpu_seconds = res.cpu_seconds;  // a difference of two samples
+  if (res.samples >= 1) r.metrics.target_peak_rss_bytes = res.peak_rss_bytes;
   if (stop) r.validity = {false, {"interrupted before the measured window ended"}};
   if (target_stopped(d, cell, "during")) fail_cell(r, d.stopped);  // what it measured is kept
   return r;
