@@ -40,6 +40,8 @@ class ContainerTarget final : public Target {
 
  private:
   Result<std::string> ensure_image();
+  /// The config's own image: present, or pulled now (the pull timed as the build).
+  Result<std::string> ensure_user_image();
   Result<CommandResult> cli(std::vector<std::string> args, Nanos timeout = std::chrono::seconds{60});
   Result<CommandResult> run_argv(std::vector<std::string> argv, Nanos timeout = std::chrono::seconds{60});
   Status start(const DeployContext& ctx, const std::string& image, int host_port);

@@ -172,6 +172,25 @@ TEST_CASE("docker: the container target builds the image, runs it locked down, s
   check_container_lifecycle("docker");
 }
 
+TEST_CASE("podman: a user image that is neither present nor pullable is named, before anything runs",
+          "[target][container]") {
+  TestEnv t;
+  ContainerConfig ctr;
+  ctr.image = "localhost/deploybench/no-such-image:h1";
+  ctr.args = {"serve", "--port", "{port}"};
+  auto target = make_target(TargetConfig{"mine", ctr, {}, {}, std::chrono::seconds{30}}, t.env);
+  REQUIRE(target.ok());
+  auto e = (*target)->deploy({"run-ctr-missing-image", t.dir.path()});
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.error().code == ErrorCode::NotFound);
+  CHECK_THAT(e.error().message, Catch::StartsWith("image 'localhost/deploybench/no-such-image:h1' is not present and "
+                                                  "podman pull failed"));
+  CHECK_THAT(e.error().hint, Catch::Contains("podman pull localhost/deploybench/no-such-image:h1"));
+  CHECK((*target)->teardown().ok());
+  CHECK(containers_of_run(t.env, "podman", "run-ctr-missing-image").empty());
+  CHECK(load_states(t.env.state_dir).empty());
+}
+
 TEST_CASE("podman: a container whose harness was SIGKILLed is removed by cleanup", "[target][container][cleanup]") {
   check_orphan_cleanup("podman");
 }
