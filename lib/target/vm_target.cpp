@@ -162,6 +162,7 @@ Status VmTarget::boot(const DeployContext& ctx, const std::string& accel, TimePo
   if (!placement) return placement.error();
   const auto argv = qemu_argv(config_, launch);
   record_ = new_state_record(ctx.run_id, config_.name, "vm");
+  record_.leftovers = {qmp_socket_};  // a killed harness leaves it: cleanup deletes it with the record
   exit_code_.reset();
   auto pid = env_.processes->spawn({argv, work_dir_ / (config_.name + ".qemu.log"), {}, placement->target_cpuset});
   if (!pid) return pid.error();
