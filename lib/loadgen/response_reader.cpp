@@ -54,6 +54,7 @@ void ResponseReader::reset(ResponseMode mode, stats::LatencyHistogram* itl) {
   done_marker_ = malformed_ = false;
   body_.clear();
   error_body_.clear();
+  head_.clear();
 }
 
 void ResponseReader::on_bytes(std::string_view bytes, Nanos arrival) {
@@ -63,6 +64,7 @@ void ResponseReader::on_bytes(std::string_view bytes, Nanos arrival) {
     return;
   }
   now_ = arrival;
+  if (head_.size() < kMaxErrorBody) head_.append(bytes.substr(0, kMaxErrorBody - head_.size()));
   switch (mode_) {
     case ResponseMode::ChatStream:
       if (malformed_) return;

@@ -40,7 +40,9 @@ class ResponseReader {
   void fill(RequestRecord& record) const;
 
   bool malformed() const noexcept { return malformed_; }
-  const std::string& error_body() const noexcept { return error_body_; }
+  /// The example an error keeps: the first bytes of a non-2xx body, or of a 2xx body that was
+  /// malformed (garbage, or a JSON answer to a streamed request), so the user sees what came back.
+  const std::string& error_body() const noexcept { return malformed_ && error_body_.empty() ? head_ : error_body_; }
 
  private:
   void on_event(std::string_view data);
@@ -59,6 +61,7 @@ class ResponseReader {
   bool malformed_ = false;
   std::string body_;        // ChatJson only
   std::string error_body_;  // first bytes of a non-2xx body
+  std::string head_;        // first bytes of a 2xx body
 };
 
 /// Parses "queue;dur=1.2, prefill;dur=3.4, decode;dur=56.7" (Server-Timing, durations in ms)

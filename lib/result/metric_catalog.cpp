@@ -59,9 +59,11 @@ std::optional<double> scalar_value(const Metrics& m, std::string_view key) {
   if (key == "output_tokens_per_s") return m.output_tokens_per_s;
   if (key == "goodput_per_s") return m.goodput_per_s;
   if (key == "target_cpu_cores")
-    return m.duration_s > 0 ? std::optional<double>(m.target_cpu_seconds / m.duration_s) : std::nullopt;
+    return m.duration_s > 0 && m.target_cpu_seconds ? std::optional<double>(*m.target_cpu_seconds / m.duration_s)
+                                                    : std::nullopt;
   if (key == "target_cpu_s") return m.target_cpu_seconds;
-  if (key == "target_peak_rss_bytes") return count(m.target_peak_rss_bytes);
+  if (key == "target_peak_rss_bytes")
+    return m.target_peak_rss_bytes ? std::optional<double>(count(*m.target_peak_rss_bytes)) : std::nullopt;
   if (key == "generator_cpu_s") return m.generator_cpu_seconds;
   if (key == "schedule_lag_p99_ms") return m.schedule_lag_p99_ms;
   return std::nullopt;

@@ -155,8 +155,8 @@ void read_metrics(FieldReader& r, const Json& j, const std::string& path, Metric
   read_optional_summary(r, j, path, "decode", m.decode);
   read_optional_summary(r, j, path, "connect", m.connect);
   read_optional_summary(r, j, path, "first_byte", m.first_byte);
-  r.read(j, path, "target_cpu_s", m.target_cpu_seconds, false);
-  r.read(j, path, "target_peak_rss_bytes", m.target_peak_rss_bytes, false);
+  r.read_optional(j, path, "target_cpu_s", m.target_cpu_seconds);
+  r.read_optional(j, path, "target_peak_rss_bytes", m.target_peak_rss_bytes);
   r.read(j, path, "generator_cpu_s", m.generator_cpu_seconds, false);
   r.read_optional(j, path, "schedule_lag_p99_ms", m.schedule_lag_p99_ms);
 }

@@ -55,8 +55,8 @@ Json metrics_json(const Metrics& m) {
   put_optional_summary(j, "decode", m.decode);
   put_optional_summary(j, "connect", m.connect);
   put_optional_summary(j, "first_byte", m.first_byte);
-  j["target_cpu_s"] = m.target_cpu_seconds;
-  j["target_peak_rss_bytes"] = m.target_peak_rss_bytes;
+  j["target_cpu_s"] = optional_json(m.target_cpu_seconds);
+  j["target_peak_rss_bytes"] = optional_json(m.target_peak_rss_bytes);
   j["generator_cpu_s"] = m.generator_cpu_seconds;
   j["schedule_lag_p99_ms"] = optional_json(m.schedule_lag_p99_ms);
   return j;

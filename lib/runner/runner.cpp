@@ -72,8 +72,24 @@ struct Deployment {
   std::unique_ptr<target::Target> target;
   Endpoint endpoint;
   result::Lifecycle lifecycle;
-  std::string error;  // non-empty when deploy failed
+  std::string error;    // non-empty when deploy failed
+  std::string stopped;  // non-empty once the target was found stopped: later cells are not run
 };
+
+/// Records in `d` (and returns true) when the deployed target is no longer running; `when` is
+/// "before" or "during" `cell`.
+bool target_stopped(Deployment& d, const scenario::Cell& cell, const char* when) {
+  if (!d.stopped.empty()) return true;
+  auto up = d.target->alive();
+  if (up) return false;
+  d.stopped = fmt::format("target '{}' stopped {} cell {}: {}", cell.target.name, when, cell.id, up.error().message);
+  return true;
+}
+
+void fail_cell(result::CellResult& r, std::string error) {
+  r.error = std::move(error);
+  r.validity = {false, {r.error}};
+}
 
 Deployment deploy_group(const scenario::Cell& first, const RunnerOptions& options, const std::string& run_id,
                         const std::filesystem::path& run_dir, TargetFactory& targets, LoadDriver& load,
@@ -86,7 +102,7 @@ Deployment deploy_group(const scenario::Cell& first, const RunnerOptions& option
   }
   d.target = std::move(made).value();
   log_line(options, fmt::format("deploying {} ({})", first.target.name, d.target->kind()));
-  auto ep = d.target->deploy(target::DeployContext{run_id, run_dir / "deploy" / first.deployment_key});
+  auto ep = d.target->deploy(target::DeployContext{run_id, run_dir / "deploy" / first.deployment_key, &stop});
   if (!ep.ok()) {
     d.error = ep.error().message + (ep.error().hint.empty() ? "" : " (hint: " + ep.error().hint + ")");
     return d;
@@ -111,8 +127,11 @@ result::CellResult run_cell(const scenario::Cell& cell, Deployment& d, const Run
   r.target = identity_of(cell, d.target.get());
   r.lifecycle = d.lifecycle;
   if (!d.error.empty()) {
-    r.error = "deploy failed: " + d.error;
-    r.validity = {false, {r.error}};
+    fail_cell(r, "deploy failed: " + d.error);
+    return r;
+  }
+  if (target_stopped(d, cell, "before")) {
+    fail_cell(r, d.stopped);
     return r;
   }
   ResourceSampler sampler([&d] { return d.target->sample_resources(); }, options.sample_interval);
@@ -120,8 +139,7 @@ result::CellResult run_cell(const scenario::Cell& cell, Deployment& d, const Run
   auto outcome = load.run(d.endpoint, cell.workload, cell.load, stop);
   const ResourceSummary res = sampler.stop(to_seconds(cell.load.warmup));  // target_cpu_s: the window's only
   if (!outcome.ok()) {
-    r.error = outcome.error().message;
-    r.validity = {false, {r.error}};
+    fail_cell(r, target_stopped(d, cell, "during") ? d.stopped : outcome.error().message);
     return r;
   }
   r.metrics = outcome->metrics;
@@ -129,9 +147,10 @@ result::CellResult run_cell(const scenario::Cell& cell, Deployment& d, const Run
   r.error_examples = outcome->error_examples;
   r.error = outcome->failure;
   r.resources = res.series;
-  r.metrics.target_cpu_seconds = res.cpu_seconds;
-  r.metrics.target_peak_rss_bytes = res.peak_rss_bytes;
+  if (res.samples >= 2) r.metrics.target_cpu_seconds = res.cpu_seconds;  // a difference of two samples
+  if (res.samples >= 1) r.metrics.target_peak_rss_bytes = res.peak_rss_bytes;
   if (stop) r.validity = {false, {"interrupted before the measured window ended"}};
+  if (target_stopped(d, cell, "during")) fail_cell(r, d.stopped);  // what it measured is kept
   return r;
 }
 

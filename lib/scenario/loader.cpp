@@ -12,6 +12,7 @@
 #include "scenario/detail/expand.h"
 #include "scenario/detail/parse.h"
 #include "scenario/detail/source_check.h"
+#include "scenario/detail/target_check.h"
 
 namespace deploybench::scenario {
 namespace {
@@ -88,6 +89,7 @@ Result<RunPlan> parse_plan(std::string_view text, const std::filesystem::path& f
   RunPlan plan;
   if (reader.diagnostics().empty()) {  // expansion needs a sound spec
     plan = detail::expand(reader, spec);
+    detail::check_deployed_targets(reader, spec, plan);
     detail::warn_context_overflow(reader, spec, plan);
   }
   if (!reader.diagnostics().empty()) return invalid(file, std::move(reader.diagnostics()), diagnostics);

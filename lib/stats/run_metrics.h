@@ -30,8 +30,10 @@ struct RunMetrics {
   std::optional<stats::MetricSummary> service_time;  // open loop: from the actual send
   std::optional<stats::MetricSummary> queue, prefill, decode;  // refbot Server-Timing
   std::optional<stats::MetricSummary> connect, first_byte;     // client phase timings
-  double target_cpu_seconds = 0;   // target's CPU time during the measured window
-  std::uint64_t target_peak_rss_bytes = 0;
+  // The target's CPU time during the measured window and its peak resident memory; absent when
+  // the target could not be sampled (a remote endpoint), never a made-up 0.
+  std::optional<double> target_cpu_seconds;
+  std::optional<std::uint64_t> target_peak_rss_bytes;
   double generator_cpu_seconds = 0;
   std::optional<double> schedule_lag_p99_ms;
 };

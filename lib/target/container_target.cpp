@@ -82,7 +82,7 @@ Result<CommandResult> ContainerTarget::run_argv(std::vector<std::string> argv, N
 }
 
 Result<std::string> ContainerTarget::ensure_image() {
-  if (!ctr_.image.empty()) return ctr_.image;
+  if (!ctr_.image.empty()) return ensure_user_image();
   auto sha = static_refbot_sha256(env_);
   if (!sha) return std::move(sha).error();
   info_.details["binary_sha256"] = *sha;
@@ -100,6 +100,27 @@ Result<std::string> ContainerTarget::ensure_image() {
   return tag;
 }
 
+Result<std::string> ContainerTarget::ensure_user_image() {
+  if (auto present = run_argv(image_present_argv(ctr_.runtime, ctr_.image)); present && present->exit_code == 0) {
+    lifecycle_.build_cached = true;
+    return ctr_.image;
+  }
+  // Pulled here, timed as the build: inside `run` the pull would count as deploy-to-ready, and
+  // its failure would read like a runtime problem.
+  const auto t0 = SteadyClock::now();
+  auto pulled = cli({"pull", ctr_.image}, std::chrono::minutes{5});
+  if (!pulled) return std::move(pulled).error();
+  if (pulled->exit_code != 0) {
+    return make_error(ErrorCode::NotFound,
+                      "image '" + ctr_.image + "' is not present and " + ctr_.runtime + " pull failed (exit " +
+                          std::to_string(pulled->exit_code) + "):\n" + pulled->output,
+                      "check the image name, or build or pull it first (" + ctr_.runtime + " pull " + ctr_.image +
+                          "; a private registry needs " + ctr_.runtime + " login)");
+  }
+  lifecycle_.build = SteadyClock::now() - t0;
+  return ctr_.image;
+}
+
 Result<Endpoint> ContainerTarget::deploy(const DeployContext& ctx) {
   // A cpuset naming CPUs this host lacks fails before the image is built or the runtime is asked.
   if (auto placed = plan_placement(ctr_.limits, env_.cpus); !placed) return placed.error();
@@ -111,7 +132,7 @@ Result<Endpoint> ContainerTarget::deploy(const DeployContext& ctx) {
   if (auto s = start(ctx, *image, *port); !s) return s.error();
   const HttpGet probe{
       "http://127.0.0.1:" + std::to_string(*port) + ctr_.health_path, std::chrono::milliseconds{500}, {}, true, {}};
-  if (auto s = wait_until_ready(probe, t0 + config_.ready_timeout, [this] { return running(); }); !s) {
+  if (auto s = wait_until_ready(probe, t0 + config_.ready_timeout, ctx.cancel, [this] { return alive(); }); !s) {
     auto e = s.error();
     e.message += "\ncontainer log:\n" + logs();
     return e;
@@ -173,9 +194,11 @@ Status ContainerTarget::start(const DeployContext& ctx, const std::string& image
   return Ok{};
 }
 
-Status ContainerTarget::running() {
+Status ContainerTarget::alive() {
   if (process_alive(pid_)) return Ok{};
-  return make_error(ErrorCode::Failed, "container " + name_ + " exited before it was ready");
+  // Run with --rm: once its process exits the runtime removes it, exit status and log included.
+  return make_error(ErrorCode::Failed,
+                    "container " + name_ + " is no longer running (its process " + std::to_string(pid_) + " exited)");
 }
 
 std::string ContainerTarget::logs() {

@@ -35,14 +35,16 @@ class ContainerTarget final : public Target {
   TargetInfo describe() const override { return info_; }
   Result<ResourceSample> sample_resources() override;
   LifecycleMetrics lifecycle() const override { return lifecycle_; }
+  Status alive() override;
   Status teardown() override;
 
  private:
   Result<std::string> ensure_image();
+  /// The config's own image: present, or pulled now (the pull timed as the build).
+  Result<std::string> ensure_user_image();
   Result<CommandResult> cli(std::vector<std::string> args, Nanos timeout = std::chrono::seconds{60});
   Result<CommandResult> run_argv(std::vector<std::string> argv, Nanos timeout = std::chrono::seconds{60});
   Status start(const DeployContext& ctx, const std::string& image, int host_port);
-  Status running();
   std::string logs();
 
   TargetConfig config_;

@@ -147,4 +147,14 @@ Error with_log(Error error, const std::filesystem::path& log) {
   return error;
 }
 
+std::optional<int> reap_if_exited(ProcessRunner& processes, std::mutex& mu, pid_t& pid, std::optional<int>& exit_code) {
+  if (exit_code || pid <= 0) return exit_code;
+  if (auto code = processes.try_wait(pid)) {
+    exit_code = *code;
+    std::lock_guard lock(mu);
+    pid = 0;
+  }
+  return exit_code;
+}
+
 }  // namespace deploybench::target

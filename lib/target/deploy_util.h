@@ -1,11 +1,14 @@
 #pragma once
 // Small helpers shared by the target kinds.
 #include <filesystem>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
 #include "target/proc_stats.h"
+#include "target/process.h"
 #include "target/target.h"
 
 namespace deploybench::target {
@@ -54,5 +57,10 @@ ResourceSample to_sample(const ProcUsage& usage, TimePoint ready_at);
 
 /// Appends the log's tail to an error message.
 Error with_log(Error error, const std::filesystem::path& log);
+
+/// The exit status of a spawned child once it has exited (then also in `exit_code`), nullopt
+/// while it runs. Reaping zeroes `pid` under `mu`: a reaped pid may be reused, so nothing may
+/// sample or signal it any more (and try_wait(0) would wait for any child).
+std::optional<int> reap_if_exited(ProcessRunner& processes, std::mutex& mu, pid_t& pid, std::optional<int>& exit_code);
 
 }  // namespace deploybench::target

@@ -17,6 +17,7 @@ class EmulatedNetworkTarget final : public Target {
   TargetInfo describe() const override;
   Result<ResourceSample> sample_resources() override { return inner_->sample_resources(); }
   LifecycleMetrics lifecycle() const override { return inner_->lifecycle(); }
+  Status alive() override { return inner_->alive(); }
   Status teardown() override;
 
  private:

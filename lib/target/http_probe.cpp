@@ -40,8 +40,9 @@ Result<HttpReply> http_get(const HttpGet& request) {
   curl_slist* headers = nullptr;
   if (!request.bearer.empty()) {
     headers = curl_slist_append(headers, ("Authorization: Bearer " + request.bearer).c_str());
-    curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers);
   }
+  for (const auto& [name, value] : request.headers) headers = curl_slist_append(headers, (name + ": " + value).c_str());
+  if (headers != nullptr) curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers);
   const CURLcode rc = curl_easy_perform(curl.get());
   curl_slist_free_all(headers);
   if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE) {  // retrying cannot help
@@ -59,9 +60,16 @@ Result<HttpReply> http_get(const HttpGet& request) {
   return reply;
 }
 
-Status wait_until_ready(const HttpGet& request, TimePoint deadline, const std::function<Status()>& still_alive) {
+Status not_interrupted(const std::atomic<bool>* cancel, const std::string& what) {
+  if (cancel == nullptr || !cancel->load()) return Ok{};
+  return make_error(ErrorCode::Failed, "interrupted while waiting for " + what);
+}
+
+Status wait_until_ready(const HttpGet& request, TimePoint deadline, const std::atomic<bool>* cancel,
+                        const std::function<Status()>& still_alive) {
   std::string last = "no attempt";
   while (SteadyClock::now() < deadline) {
+    if (auto s = not_interrupted(cancel, "GET " + request.url + " to answer"); !s) return s;
     if (auto alive = still_alive(); !alive) return alive;
     auto reply = http_get(request);
     if (reply && reply->status == 200) return Ok{};

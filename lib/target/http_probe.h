@@ -1,10 +1,13 @@
 #pragma once
 // Small blocking HTTP GETs for readiness probes and metric scrapes (libcurl;
 // TLS verified).
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/error.h"
 #include "core/units.h"
@@ -22,6 +25,7 @@ struct HttpGet {
   std::string bearer;  // Authorization: Bearer ...; a secret, never logged
   bool verify_tls = true;
   std::string ca_file;  // PEM bundle to trust instead of the system store (optional)
+  std::vector<std::pair<std::string, std::string>> headers{};  // extra headers (credentials: never logged)
 };
 
 /// One GET. An Error for transport failures: Timeout or Unavailable for those
@@ -29,12 +33,19 @@ struct HttpGet {
 /// certificate or an unreadable CA file. Any HTTP status is a reply. Thread-safe.
 Result<HttpReply> http_get(const HttpGet& request);
 
+/// Ok unless `cancel` (may be null) is set: then an Error saying the wait for `what` was
+/// interrupted. Every loop waiting for a target to come up checks it, so Ctrl-C is not held up
+/// by a ready_timeout of minutes.
+Status not_interrupted(const std::atomic<bool>* cancel, const std::string& what);
+
 /// Polls `request` until it returns HTTP 200, `deadline` passes (Error Timeout
-/// naming the URL and the last failure) or `still_alive` returns an Error (the
-/// process died: returned as is). Each attempt uses the request's own timeout,
-/// so a server that accepts connections but never answers (slirp's hostfwd
-/// before the guest listens) does not stall the probe.
-Status wait_until_ready(const HttpGet& request, TimePoint deadline, const std::function<Status()>& still_alive);
+/// naming the URL and the last failure), `still_alive` returns an Error (the
+/// process died: returned as is) or `cancel` is set (not_interrupted's Error).
+/// Each attempt uses the request's own timeout, so a server that accepts
+/// connections but never answers (slirp's hostfwd before the guest listens)
+/// does not stall the probe.
+Status wait_until_ready(const HttpGet& request, TimePoint deadline, const std::atomic<bool>* cancel,
+                        const std::function<Status()>& still_alive);
 
 /// What a deployed refbot says it runs: data[0].description of GET <base_url>/v1/models (e.g.
 /// "tiny int8 (15.2M params, synthetic, avx2 kernels, 1 threads)"), so results show which

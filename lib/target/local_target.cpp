@@ -31,7 +31,7 @@ Result<Endpoint> LocalTarget::deploy(const DeployContext& ctx) {
   if (auto s = start(ctx, *port); !s) return s.error();
   const HttpGet probe{
       "http://127.0.0.1:" + std::to_string(*port) + local_.health_path, std::chrono::milliseconds{500}, {}, true, {}};
-  if (auto s = wait_until_ready(probe, t0 + config_.ready_timeout, [this] { return alive(); }); !s) {
+  if (auto s = wait_until_ready(probe, t0 + config_.ready_timeout, ctx.cancel, [this] { return exited(); }); !s) {
     return with_log(s.error(), log_);
   }
   ready_at_ = SteadyClock::now();
@@ -92,13 +92,15 @@ Status LocalTarget::start(const DeployContext& ctx, int port) {
   return Ok{};
 }
 
+Status LocalTarget::exited() {
+  const auto code = reap_if_exited(*env_.processes, mu_, pid_, exit_code_);
+  if (!code) return Ok{};
+  return make_error(ErrorCode::Failed, "'" + config_.name + "' exited with status " + std::to_string(*code));
+}
+
 Status LocalTarget::alive() {
-  if (auto code = env_.processes->try_wait(pid_)) {
-    exit_code_ = *code;
-    return make_error(ErrorCode::Failed,
-                      "'" + config_.name + "' exited with status " + std::to_string(*code) + " before it was ready");
-  }
-  return Ok{};
+  auto s = exited();
+  return s ? s : Status(with_log(s.error(), log_));
 }
 
 TargetInfo LocalTarget::describe() const { return info_; }

@@ -23,11 +23,13 @@ class LocalTarget final : public Target {
   TargetInfo describe() const override;
   Result<ResourceSample> sample_resources() override;
   LifecycleMetrics lifecycle() const override { return lifecycle_; }
+  Status alive() override;
   Status teardown() override;
 
  private:
   Status start(const DeployContext& ctx, int port);
-  Status alive();
+  /// alive() without the log tail (deploy adds it to whatever stopped the readiness wait).
+  Status exited();
 
   TargetConfig config_;
   const LocalConfig& local_;

@@ -261,6 +261,7 @@ Result<pid_t> SystemProcessRunner::spawn(const SpawnSpec& spec) {
 }
 
 std::optional<int> SystemProcessRunner::try_wait(pid_t pid) {
+  if (pid <= 0) return -1;  // waitpid would take any child of the group (0) or of the process (-1)
   int status = 0;
   const pid_t r = waitpid(pid, &status, WNOHANG);
   if (r == 0) return std::nullopt;

@@ -7,6 +7,18 @@
 #include "target/http_probe.h"
 
 namespace deploybench::target {
+namespace {
+
+/// "HTTP 500: {"error":...}": the status and the start of the body on one line.
+std::string status_and_body(const HttpReply& reply) {
+  std::string body = reply.body.substr(0, 200);
+  for (char& c : body)
+    if (c == '\n' || c == '\r') c = ' ';
+  while (!body.empty() && body.back() == ' ') body.pop_back();
+  return "HTTP " + std::to_string(reply.status) + (body.empty() ? "" : ": " + body);
+}
+
+}  // namespace
 
 Result<UrlParts> parse_base_url(const std::string& url) {
   UrlParts u;
@@ -44,7 +56,7 @@ RemoteTarget::RemoteTarget(TargetConfig config)
   info_.kind = "remote";
 }
 
-Result<Endpoint> RemoteTarget::deploy(const DeployContext&) {
+Result<Endpoint> RemoteTarget::deploy(const DeployContext& ctx) {
   auto url = parse_base_url(remote_.base_url);
   if (!url) return std::move(url).error();
   Endpoint ep;
@@ -73,25 +85,44 @@ Result<Endpoint> RemoteTarget::deploy(const DeployContext&) {
     info_.details["extra_headers"] = names;
   }
 
+  // The probe authenticates like the load will: bearer key and extra headers (e.g. Azure's api-key).
+  const HttpGet probe{
+      ep.base_url + "/v1/models", std::chrono::seconds{5}, ep.api_key, ep.verify_tls, ep.ca_file, ep.headers};
+  if (auto s = wait_for_answer(probe, ctx.cancel); !s) return s.error();
+  return ep;
+}
+
+Status RemoteTarget::wait_for_answer(const HttpGet& probe, const std::atomic<bool>* cancel) {
   const auto t0 = SteadyClock::now();
-  const HttpGet probe{ep.base_url + "/v1/models", std::chrono::seconds{5}, ep.api_key, ep.verify_tls, ep.ca_file};
   std::string last;
+  bool answered = false;  // some reply came back, only not a usable one
   while (SteadyClock::now() < t0 + config_.ready_timeout) {
+    if (auto s = not_interrupted(cancel, "GET " + probe.url + " to answer"); !s) return s;
     auto reply = http_get(probe);
     // 404: some OpenAI-compatible servers have no /v1/models; the endpoint still answers.
     if (reply && (reply->status == 200 || reply->status == 404)) {
       lifecycle_.deploy_to_ready = SteadyClock::now() - t0;
-      return ep;
+      return Ok{};
     }
     if (reply && (reply->status == 401 || reply->status == 403)) {
-      return make_error(ErrorCode::Failed, "GET " + probe.url + ": HTTP " + std::to_string(reply->status),
-                        "check the API key in $" + remote_.api_key_env);
+      return make_error(ErrorCode::Failed, "GET " + probe.url + ": " + status_and_body(*reply),
+                        remote_.api_key_env.empty()
+                            ? "the endpoint wants an API key: set api_key_env to the name of the environment "
+                              "variable that holds it"
+                            : "check the API key in $" + remote_.api_key_env);
     }
     if (!reply && reply.error().code == ErrorCode::Failed) return reply.error();  // e.g. an untrusted certificate
-    last = reply ? "HTTP " + std::to_string(reply->status) : reply.error().message;
+    answered = answered || reply.ok();
+    last = reply ? status_and_body(*reply) : reply.error().message;
     std::this_thread::sleep_for(std::chrono::milliseconds{200});
   }
-  return make_error(ErrorCode::Timeout, "remote endpoint not reachable: " + last,
+  const std::string waited = format_duration(config_.ready_timeout);
+  if (answered) {
+    return make_error(ErrorCode::Timeout,
+                      "remote endpoint not ready within " + waited + ": GET " + probe.url + " answered " + last,
+                      "the server answers but not with 200 (or 404): check base_url and the server's log");
+  }
+  return make_error(ErrorCode::Timeout, "remote endpoint not reachable within " + waited + ": " + last,
                     "check base_url, the network, and TLS certificates");
 }
 

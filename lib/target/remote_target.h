@@ -3,6 +3,7 @@
 // named in the config and is never written anywhere (describe() names the variable, not the
 // value). TLS verification is on unless the config turns it off. Nothing to start or stop;
 // deploy() probes /v1/models until the endpoint answers. Resources cannot be sampled.
+#include "target/http_probe.h"
 #include "target/target.h"
 
 namespace deploybench::target {
@@ -27,6 +28,9 @@ class RemoteTarget final : public Target {
   Status teardown() override { return Ok{}; }
 
  private:
+  /// Polls /v1/models until it answers 200 or 404; an Error naming the last reply otherwise.
+  Status wait_for_answer(const HttpGet& probe, const std::atomic<bool>* cancel);
+
   TargetConfig config_;
   const RemoteConfig& remote_;
   TargetInfo info_;

@@ -40,6 +40,7 @@ std::string serialize_state(const StateRecord& r) {
   put("container_runtime", r.container_runtime);
   put("container_id", r.container_id);
   for (const auto& d : r.cgroup_dirs) put("cgroup", d.string());
+  for (const auto& f : r.leftovers) put("leftover", f.string());
   return out;
 }
 
@@ -74,6 +75,8 @@ Result<StateRecord> parse_state(std::string_view text) {
         r.container_id = value;
       else if (key == "cgroup")
         r.cgroup_dirs.emplace_back(value);
+      else if (key == "leftover")
+        r.leftovers.emplace_back(value);
     }
   } catch (const std::exception& e) {
     return make_error(ErrorCode::Failed, "state record line " + std::to_string(line_no) + ": " + e.what());
@@ -103,6 +106,7 @@ std::vector<StateRecord> load_states(const fs::path& state_dir) {
 
 void remove_state(const StateRecord& record) {
   std::error_code ec;
+  for (const auto& f : record.leftovers) fs::remove(f, ec);
   if (!record.file.empty()) fs::remove(record.file, ec);
 }
 

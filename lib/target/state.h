@@ -25,7 +25,8 @@ struct StateRecord {
   std::string container_runtime;  // podman | docker, empty when none
   std::string container_id;
   std::vector<std::filesystem::path> cgroup_dirs;
-  std::filesystem::path file;  // where the record is stored (not serialised)
+  std::vector<std::filesystem::path> leftovers;  // files to delete with the record (qemu's QMP socket)
+  std::filesystem::path file;                    // where the record is stored (not serialised)
 };
 
 /// $DEPLOYBENCH_STATE_DIR, else $XDG_RUNTIME_DIR/deploybench, else
@@ -43,6 +44,7 @@ Result<StateRecord> parse_state(std::string_view text);
 Status save_state(const std::filesystem::path& state_dir, StateRecord& record);
 /// Every readable record in `state_dir` (unreadable files are skipped).
 std::vector<StateRecord> load_states(const std::filesystem::path& state_dir);
+/// Deletes the record's file and the leftover files it lists.
 void remove_state(const StateRecord& record);
 
 /// True while the harness that wrote the record is still running.

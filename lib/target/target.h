@@ -1,5 +1,6 @@
 #pragma once
 // A deployable system under test (≈ MLPerf SystemUnderTest, hyperfine Executor).
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -41,8 +42,9 @@ struct LifecycleMetrics {
 };
 
 struct DeployContext {
-  std::string run_id;              // labels and names carry it, so cleanup can find strays
-  std::filesystem::path work_dir;  // per-deployment scratch (logs, pidfiles, sockets)
+  std::string run_id;                         // labels and names carry it, so cleanup can find strays
+  std::filesystem::path work_dir;             // per-deployment scratch (logs, pidfiles, sockets)
+  const std::atomic<bool>* cancel = nullptr;  // set on Ctrl-C: a readiness wait gives up at its next poll
 };
 
 /// Threading: deploy(), describe(), lifecycle() and teardown() are called from the runner thread,
@@ -55,12 +57,17 @@ class Target {
  public:
   virtual ~Target() = default;
   virtual std::string_view kind() const noexcept = 0;
-  /// Starts the system and blocks until its readiness probe passes or ready_timeout expires.
+  /// Starts the system and blocks until its readiness probe passes, ready_timeout expires or
+  /// ctx.cancel is set (an Error saying the deploy was interrupted).
   virtual Result<Endpoint> deploy(const DeployContext& ctx) = 0;
   virtual TargetInfo describe() const = 0;
   /// Cumulative resource use now; an Error when the kind cannot sample (remote).
   virtual Result<ResourceSample> sample_resources() = 0;
   virtual LifecycleMetrics lifecycle() const = 0;
+  /// Ok while the deployed system runs; once it has stopped, an Error saying how (exit status,
+  /// log tail), so a cell whose target died says so instead of only counting refused
+  /// connections. Called from the runner thread. Remote targets cannot tell: always Ok.
+  virtual Status alive() { return Ok{}; }
   virtual Status teardown() = 0;
 };
 

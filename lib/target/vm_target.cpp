@@ -131,7 +131,7 @@ Result<Endpoint> VmTarget::deploy(const DeployContext& ctx) {
   for (const auto& accel : plan) {
     const bool probe = vm_.accel == "auto" && accel == "kvm";
     booted = boot(ctx, accel, probe ? std::min(deadline, SteadyClock::now() + vm_.kvm_probe_timeout) : deadline);
-    if (booted) break;
+    if (booted || !not_interrupted(ctx.cancel, "")) break;
     if (probe) info_.details["accel_note"] = "kvm did not boot: " + first_line(booted.error().message);
     stop(false);  // a failed boot may have a hung guest: no point asking it to power down
   }
@@ -162,6 +162,8 @@ Status VmTarget::boot(const DeployContext& ctx, const std::string& accel, TimePo
   if (!placement) return placement.error();
   const auto argv = qemu_argv(config_, launch);
   record_ = new_state_record(ctx.run_id, config_.name, "vm");
+  record_.leftovers = {qmp_socket_};  // a killed harness leaves it: cleanup deletes it with the record
+  exit_code_.reset();
   auto pid = env_.processes->spawn({argv, work_dir_ / (config_.name + ".qemu.log"), {}, placement->target_cpuset});
   if (!pid) return pid.error();
   {
@@ -187,19 +189,20 @@ Status VmTarget::boot(const DeployContext& ctx, const std::string& accel, TimePo
   if (auto v = env_.processes->run({{"qemu-system-x86_64", "--version"}, std::chrono::seconds{10}, {}}); v) {
     info_.details["qemu_version"] = first_line(v->output);
   }
-  if (auto s = wait_for_console(deadline); !s) return with_log(s.error(), serial_log_);
+  if (auto s = wait_for_console(deadline, ctx.cancel); !s) return with_log(s.error(), serial_log_);
   const HttpGet probe{base_url_ + "/health", std::chrono::milliseconds{250}, {}, true, {}};
-  if (auto s = wait_until_ready(probe, deadline, [this] { return alive(); }); !s) {
+  if (auto s = wait_until_ready(probe, deadline, ctx.cancel, [this] { return alive(); }); !s) {
     return with_log(s.error(), serial_log_);
   }
   return Ok{};
 }
 
-Status VmTarget::wait_for_console(TimePoint deadline) {
+Status VmTarget::wait_for_console(TimePoint deadline, const std::atomic<bool>* cancel) {
   if (!own_initrd_) return Ok{};
   // Polling the serial log is cheaper than HTTP: slirp accepts connections long before the guest
   // listens, so each early probe would hang until its timeout.
   while (SteadyClock::now() < deadline) {
+    if (auto s = not_interrupted(cancel, "the VM to boot"); !s) return s;
     if (auto s = alive(); !s) return s;
     if (auto text = read_file(serial_log_); text && text->find(kReadyMarker) != std::string::npos) return Ok{};
     std::this_thread::sleep_for(std::chrono::milliseconds{10});
@@ -209,15 +212,10 @@ Status VmTarget::wait_for_console(TimePoint deadline) {
 }
 
 Status VmTarget::alive() {
-  if (auto code = env_.processes->try_wait(pid_)) {
-    {
-      std::lock_guard lock(mu_);
-      pid_ = 0;
-    }
-    return with_log(make_error(ErrorCode::Failed, "qemu exited with status " + std::to_string(*code)),
-                    work_dir_ / (config_.name + ".qemu.log"));
-  }
-  return Ok{};
+  const auto code = reap_if_exited(*env_.processes, mu_, pid_, exit_code_);
+  if (!code) return Ok{};
+  return with_log(make_error(ErrorCode::Failed, "qemu exited with status " + std::to_string(*code)),
+                  work_dir_ / (config_.name + ".qemu.log"));
 }
 
 Result<ResourceSample> VmTarget::sample_resources() {

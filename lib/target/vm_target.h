@@ -41,14 +41,14 @@ class VmTarget final : public Target {
   TargetInfo describe() const override { return info_; }
   Result<ResourceSample> sample_resources() override;
   LifecycleMetrics lifecycle() const override { return lifecycle_; }
+  Status alive() override;
   Status teardown() override;
 
  private:
   Result<std::filesystem::path> ensure_initrd();
   /// Boots with one accelerator and waits for readiness until `deadline`; stops qemu on failure.
   Status boot(const DeployContext& ctx, const std::string& accel, TimePoint deadline);
-  Status wait_for_console(TimePoint deadline);
-  Status alive();
+  Status wait_for_console(TimePoint deadline, const std::atomic<bool>* cancel);
   /// Stops qemu: QMP powerdown first when `graceful`, then SIGTERM/SIGKILL; removes the record.
   void stop(bool graceful);
 
@@ -59,6 +59,7 @@ class VmTarget final : public Target {
   bool own_initrd_ = true;  // ours prints the ready marker on the console
   std::mutex mu_;           // guards pid_ and base_url_ against sample_resources() racing teardown()
   pid_t pid_ = 0;
+  std::optional<int> exit_code_;  // qemu's, once alive() reaped it
   std::string base_url_;
   StateRecord record_;
   TargetInfo info_;

@@ -73,6 +73,8 @@ TEST_CASE("connection failures, timeouts and malformed streams are classified", 
     const auto r = run(server.base_url(), tokens(2), by_count(1, 3));
     REQUIRE(r.ok());
     REQUIRE(r->metrics.errors_by_kind.at("malformed_stream") == 3);
+    // The example is what the server sent, as for HTTP errors (not an empty string).
+    REQUIRE_THAT(r->error_examples.at("malformed_stream"), Catch::Contains("data: {not json"));
   }
   SECTION("stream without [DONE]") {
     auto o = fast();

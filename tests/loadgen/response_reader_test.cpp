@@ -127,6 +127,24 @@ TEST_CASE("non-2xx bodies are kept as an example and not parsed") {
   REQUIRE(reader.error_body() == R"({"error":"slow down"})");
 }
 
+TEST_CASE("a malformed 2xx body is kept as the example: a JSON answer to a streamed request") {
+  ResponseReader reader;
+  reader.reset(ResponseMode::ChatStream, nullptr);
+  reader.set_status(200);
+  const std::string json = R"({"choices":[{"message":{"content":"not streamed"}}]})";
+  reader.on_bytes(json, std::chrono::milliseconds{1});
+  reader.finish();
+  RequestRecord r;
+  reader.fill(r);
+  REQUIRE(r.error == ErrorKind::MalformedStream);
+  REQUIRE(reader.error_body() == json);
+  reader.reset(ResponseMode::ChatStream, nullptr);  // a good stream keeps no example
+  reader.set_status(200);
+  reader.on_bytes("data: [DONE]\n\n", std::chrono::milliseconds{1});
+  reader.finish();
+  REQUIRE(reader.error_body().empty());
+}
+
 TEST_CASE("a non-streamed answer yields usage and needs choices") {
   ResponseReader reader;
   reader.reset(ResponseMode::ChatJson, nullptr);

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "core/fs.h"
+#include "result/metric_catalog.h"
 #include "result/result_json.h"
 #include "support/self_signed_cert.h"
 
@@ -353,6 +354,10 @@ output: {formats: [json]}
   check_cells_measured(*results);
   for (const auto& cell : results->cells) {
     CHECK(cell.metrics.output_tokens == 4 * cell.metrics.completed);  // the server streams max_tokens
+    // A remote runs elsewhere: its CPU and memory are unknown, not 0 s and 0 bytes.
+    CHECK_FALSE(cell.metrics.target_cpu_seconds.has_value());
+    CHECK_FALSE(cell.metrics.target_peak_rss_bytes.has_value());
+    CHECK_FALSE(result::metric_value(cell, "target_cpu_cores").has_value());
   }
 
   // Without ca_file the self-signed certificate is refused at once, with a hint, and the run fails.

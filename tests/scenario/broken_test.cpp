@@ -75,6 +75,10 @@ TEST_CASE("each broken file yields its specific message and position", "[scenari
       Expected{"schema_version.yaml", 1, 17, "schema_version", "schema_version 2 is not supported", "version 1"},
       Expected{"two_patterns.yaml", 5, 11, "loads.mixed.open", "a load has one pattern", ""},
       Expected{"jitter_over_delay.yaml", 5, 36, "targets.wan.network.jitter", "jitter is larger than delay", ""},
+      Expected{"network_over_https.yaml", 4, 5, "targets.cloud.network",
+               "network emulation cannot sit in front of an https endpoint", "http endpoint"},
+      Expected{"vm_checkpoint.yaml", 3, 7, "targets.vm.model.checkpoint",
+               "checkpoints are not copied into the VM initramfs (model 'mine')", "use a preset"},
       Expected{"reversed_cpuset.yaml", 5, 13, "targets.local.cpuset",
                "invalid cpuset '9-3': the range '9-3' ends before it starts", "ascending ranges"});
   const auto file = kBroken / expected.file;

@@ -98,6 +98,7 @@ void check_container_lifecycle(const std::string& runtime) {
            host_ip_key + "}}",
        name});
   CHECK_THAT(inspected, Catch::StartsWith("true 65534:65534 " + run_id + " 1000000000 268435456 127.0.0.1"));
+  CHECK((*target)->alive().ok());
   REQUIRE((*target)->teardown().ok());
   CHECK(containers_of_run(t.env, runtime, run_id).empty());
   CHECK(load_states(t.env.state_dir).empty());
@@ -109,6 +110,11 @@ void check_container_lifecycle(const std::string& runtime) {
   REQUIRE((*again)->deploy({run_id + "-again", t.dir.path()}).ok());
   CHECK((*again)->lifecycle().build_cached);
   CHECK((*again)->lifecycle().build == Nanos{0});
+  // A container that dies mid-run (OOM, a crash) is reported as stopped, and teardown still works.
+  runtime_cli(t.env, runtime, {"kill", (*again)->describe().details.at("container")});
+  const Status up = wait_until_stopped(**again, std::chrono::seconds{5});
+  REQUIRE_FALSE(up.ok());
+  CHECK_THAT(up.error().message, Catch::Contains("is no longer running"));
   CHECK((*again)->teardown().ok());
   CHECK(containers_of_run(t.env, runtime, run_id + "-again").empty());
 }
@@ -164,6 +170,25 @@ TEST_CASE("podman: the container target builds the image, runs it locked down, s
 TEST_CASE("docker: the container target builds the image, runs it locked down, samples its cgroup and removes it",
           "[target][container][docker]") {
   check_container_lifecycle("docker");
+}
+
+TEST_CASE("podman: a user image that is neither present nor pullable is named, before anything runs",
+          "[target][container]") {
+  TestEnv t;
+  ContainerConfig ctr;
+  ctr.image = "localhost/deploybench/no-such-image:h1";
+  ctr.args = {"serve", "--port", "{port}"};
+  auto target = make_target(TargetConfig{"mine", ctr, {}, {}, std::chrono::seconds{30}}, t.env);
+  REQUIRE(target.ok());
+  auto e = (*target)->deploy({"run-ctr-missing-image", t.dir.path()});
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.error().code == ErrorCode::NotFound);
+  CHECK_THAT(e.error().message, Catch::StartsWith("image 'localhost/deploybench/no-such-image:h1' is not present and "
+                                                  "podman pull failed"));
+  CHECK_THAT(e.error().hint, Catch::Contains("podman pull localhost/deploybench/no-such-image:h1"));
+  CHECK((*target)->teardown().ok());
+  CHECK(containers_of_run(t.env, "podman", "run-ctr-missing-image").empty());
+  CHECK(load_states(t.env.state_dir).empty());
 }
 
 TEST_CASE("podman: a container whose harness was SIGKILLed is removed by cleanup", "[target][container][cleanup]") {

@@ -149,7 +149,49 @@ TEST_CASE("local deploy failures name the cause and teardown still works", "[tar
     CHECK((*target)->teardown().ok());
     CHECK_FALSE(process_alive(pid));
   }
+  SECTION("Ctrl-C ends the readiness wait at once, not at ready_timeout") {
+    LocalConfig local;
+    local.command = {"sleep", "30"};
+    auto target = make_target({"slow", local, {}, {}, std::chrono::seconds{60}}, t.env);
+    REQUIRE(target.ok());
+    std::atomic<bool> interrupted{false};
+    std::thread ctrl_c([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds{300});
+      interrupted = true;
+    });
+    const auto t0 = SteadyClock::now();
+    auto e = (*target)->deploy({"run-x", {}, &interrupted});
+    const auto took = SteadyClock::now() - t0;
+    ctrl_c.join();
+    REQUIRE_FALSE(e.ok());
+    CHECK_THAT(e.error().message, Catch::Contains("interrupted while waiting for GET http://127.0.0.1:"));
+    CHECK(took < std::chrono::seconds{2});  // one probe (500 ms timeout) at most
+    const pid_t pid = pid_from_state(t.env);
+    CHECK((*target)->teardown().ok());
+    CHECK_FALSE(process_alive(pid));
+  }
   CHECK(load_states(t.env.state_dir).empty());
+}
+
+TEST_CASE("a local target that dies after deploy says how, and teardown still cleans up", "[target][local]") {
+  TestEnv t;
+  auto config = stub_local("dies-later");
+  std::get<LocalConfig>(config.kind).limits.memory_bytes = 128ull << 20;  // a cgroup to remove too
+  auto target = make_target(config, t.env);
+  REQUIRE(target.ok());
+  REQUIRE((*target)->deploy({"run-dies", t.dir.path() / "work"}).ok());
+  CHECK((*target)->alive().ok());
+  const auto records = load_states(t.env.state_dir);
+  REQUIRE(records.size() == 1);
+  REQUIRE(kill(records[0].pid, SIGKILL) == 0);
+  const Status up = wait_until_stopped(**target, std::chrono::seconds{2});
+  REQUIRE_FALSE(up.ok());
+  CHECK_THAT(up.error().message, Catch::StartsWith("'dies-later' exited with status 137"));
+  CHECK_FALSE((*target)->alive().ok());  // stays stopped; never waits on another child
+  CHECK_FALSE((*target)->sample_resources().ok());
+  CHECK((*target)->teardown().ok());
+  CHECK(load_states(t.env.state_dir).empty());
+  for (const auto& dir : records[0].cgroup_dirs) CHECK_FALSE(std::filesystem::exists(dir));
 }
 
 TEST_CASE(

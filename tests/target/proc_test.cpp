@@ -77,6 +77,7 @@ TEST_CASE("state records round-trip", "[target][state]") {
   r.container_runtime = "podman";
   r.container_id = "abc";
   r.cgroup_dirs = {"/sys/fs/cgroup/cpu/deploybench/x", "/sys/fs/cgroup/memory/deploybench/x"};
+  r.leftovers = {"/tmp/deploybench-state/run-1-vm.qmp"};
   const auto back = parse_state(serialize_state(r));
   REQUIRE(back.ok());
   CHECK(back->run_id == "run-1");
@@ -86,6 +87,7 @@ TEST_CASE("state records round-trip", "[target][state]") {
   CHECK(back->pid_start == 99);
   CHECK(back->container_id == "abc");
   CHECK(back->cgroup_dirs == r.cgroup_dirs);
+  CHECK(back->leftovers == r.leftovers);
   CHECK(owner_alive(*back));
   CHECK_FALSE(parse_state("pid=notanumber\n").ok());
 }

@@ -3,6 +3,8 @@
 // target's custom command) and gives the delay proxy a fast peer, so
 // measurements see the proxy and not a model.
 //   GET /health            -> 200 "ok"
+//   ANY /status/NNN/...    -> HTTP NNN with a JSON error body (a failing remote API)
+//   ANY /auth/...          -> 401 unless the request has "api-key: stub-key", else as /...
 //   GET /metrics           -> refbot-style process CPU and RSS (Prometheus
 //   text) GET /burn?ms=N         -> busy-loops N ms (CPU for resource-sampling
 //   tests) POST /v1/chat/completions -> a short SSE stream
@@ -62,9 +64,23 @@ std::string chat_stream() {
   return out + "data: [DONE]\n\n";
 }
 
-std::string respond(const std::string& method, const std::string& path) {
+std::string respond(const std::string& method, std::string path, const std::string& head) {
   std::string status = "200 OK", type = "text/plain", body = "ok\n";
-  if (path == "/health") {
+  if (path.rfind("/auth/", 0) == 0) {
+    if ((head + "\r\n").find("\r\napi-key: stub-key\r\n") == std::string::npos) {
+      status = "401 Unauthorized";
+      body = "{\"error\":{\"message\":\"missing or wrong api-key\"}}";
+      path.clear();
+    } else {
+      path.erase(0, 5);
+    }
+  }
+  if (path.empty()) {
+  } else if (path.rfind("/status/", 0) == 0) {
+    status = path.substr(8, 3) + " Stub Status";
+    type = "application/json";
+    body = "{\"error\":{\"message\":\"stub status " + path.substr(8, 3) + "\"}}";
+  } else if (path == "/health") {
   } else if (path == "/metrics") {
     body = metrics();
   } else if (path.rfind("/burn?ms=", 0) == 0) {
@@ -105,7 +121,7 @@ void serve_connection(int fd) {
     std::istringstream line(buf.substr(0, buf.find("\r\n")));
     std::string method, path;
     line >> method >> path;
-    const auto reply = respond(method, path);
+    const auto reply = respond(method, path, buf.substr(0, head_end));
     if (write(fd, reply.data(), reply.size()) != static_cast<ssize_t>(reply.size())) break;
     buf.erase(0, head_end + 4 + body_len);
   }

@@ -6,9 +6,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <thread>
 
 #include "target/environment.h"
 #include "target/process.h"
+#include "target/target.h"
 
 namespace deploybench::target::testing {
 
@@ -48,5 +50,16 @@ struct TestEnv {
     std::filesystem::create_directories(env.state_dir);
   }
 };
+
+/// Polls alive() until it reports the target stopped (its Error) or `within` passes (Ok).
+inline Status wait_until_stopped(Target& target, Nanos within) {
+  const auto until = SteadyClock::now() + within;
+  Status up = target.alive();
+  while (up && SteadyClock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    up = target.alive();
+  }
+  return up;
+}
 
 }  // namespace deploybench::target::testing

@@ -146,4 +146,5 @@ TEST_CASE("vm accel auto falls back to TCG, and a SIGKILLed harness takes its VM
   CHECK(cleaned.clean());
   CHECK(cleaned.records_removed == 1);
   CHECK(load_states(t.env.state_dir).empty());
+  CHECK(std::filesystem::is_empty(t.env.state_dir));  // qemu's QMP socket went with its record
 }

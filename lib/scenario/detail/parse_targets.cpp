@@ -215,7 +215,9 @@ std::optional<NamedTarget> read_target(ParseContext& ctx, const Field& entry) {
     kind = *k;
   }
   check_kind_keys(r, v, kind);
-  NamedTarget out{entry.key, {}, std::nullopt};
+  NamedTarget out;
+  out.name = entry.key;
+  out.where = entry.where;
   out.config.name = entry.key;
   out.config.ready_timeout = ctx.defaults.ready_timeout;
   if (kind == "local") out.config.kind = read_local(r, v);

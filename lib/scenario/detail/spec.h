@@ -27,6 +27,7 @@ struct NamedTarget {
   std::string name;
   target::TargetConfig config;
   std::optional<Nanos> duration;  // the measured window of this target's cells, over the load's
+  Where where{};                  // of the entry, for problems found after expansion
 };
 
 struct NamedModel {
