@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <ctime>
+#include <mutex>
+#include <thread>
 
 #include "core/host.h"
 #include "core/rng.h"
@@ -121,6 +125,48 @@ Deployment deploy_group(const scenario::Cell& first, const RunnerOptions& option
   return d;
 }
 
+// The stop flag of one cell's load: set when the run is interrupted or when a poll finds the target
+// stopped, so a dead target is not loaded for the rest of the window (tens of thousands of refused
+// connections a second). The poll runs on its own thread until destruction; alive() is cheap
+// (waitpid or kill 0), and nothing else calls it while the load runs.
+class CellStop {
+ public:
+  CellStop(const std::atomic<bool>& run_stop, target::Target& target) {
+    thread_ = std::thread([this, &run_stop, &target] {
+      std::unique_lock lock(mu_);
+      while (!cv_.wait_for(lock, std::chrono::milliseconds{50}, [this] { return done_; }))
+        if (run_stop || !target.alive()) {
+          stop_ = true;
+          return;
+        }
+    });
+  }
+  ~CellStop() {
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  CellStop(const CellStop&) = delete;
+  CellStop& operator=(const CellStop&) = delete;
+  const std::atomic<bool>& flag() const { return stop_; }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+Result<LoadOutcome> drive_load(const scenario::Cell& cell, Deployment& d, LoadDriver& load,
+                               const std::atomic<bool>& stop) {
+  const CellStop cell_stop(stop, *d.target);
+  return load.run(d.endpoint, cell.workload, cell.load, cell_stop.flag());
+}
+
 result::CellResult run_cell(const scenario::Cell& cell, Deployment& d, const RunnerOptions& options, LoadDriver& load,
                             const std::atomic<bool>& stop) {
   result::CellResult r = base_cell(cell);
@@ -136,7 +182,7 @@ result::CellResult run_cell(const scenario::Cell& cell, Deployment& d, const Run
   }
   ResourceSampler sampler([&d] { return d.target->sample_resources(); }, options.sample_interval);
   sampler.start();
-  auto outcome = load.run(d.endpoint, cell.workload, cell.load, stop);
+  auto outcome = drive_load(cell, d, load, stop);
   const ResourceSummary res = sampler.stop(to_seconds(cell.load.warmup));  // target_cpu_s: the window's only
   if (!outcome.ok()) {
     fail_cell(r, target_stopped(d, cell, "during") ? d.stopped : outcome.error().message);
