@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 
 #include "core/fs.h"
 #include "core/text.h"
@@ -145,9 +146,13 @@ Result<GatePolicy> parse_gate_policy(std::string_view yaml_text, const std::stri
                       "write 'thresholds:' followed by a list of expressions");
   GatePolicy policy;
   const std::vector<std::string> known = {"thresholds", "alpha"};
+  std::map<std::string, int> seen;  // key -> its line: yaml-cpp keeps a repeated key silently
   for (const auto& kv : root) {
     const auto key = kv.first.as<std::string>();
     const auto at = fmt::format("{}:{}:{}", source, kv.first.Mark().line + 1, kv.first.Mark().column + 1);
+    if (const auto [it, fresh] = seen.emplace(key, kv.first.Mark().line + 1); !fresh)
+      return make_error(ErrorCode::InvalidArgument, fmt::format("{}: duplicate key '{}'", at, key),
+                        fmt::format("'{}' is already set on line {}; keep one", key, it->second));
     if (key == "alpha") {
       auto alpha = policy_alpha(kv.second, source);
       if (!alpha) return std::move(alpha).error();
@@ -156,6 +161,9 @@ Result<GatePolicy> parse_gate_policy(std::string_view yaml_text, const std::stri
       if (!kv.second.IsSequence())
         return make_error(ErrorCode::InvalidArgument, fmt::format("{}: thresholds: must be a list", at));
       for (const auto& item : kv.second) {
+        if (item.IsNull())  // a bare '-': yaml-cpp gives it no position of its own
+          return make_error(ErrorCode::InvalidArgument, fmt::format("{}: thresholds: a list item is empty", at),
+                            "write an expression such as 'p95(e2e) < 300ms' after the '-', or remove it");
         auto t = item.IsScalar() ? parse_threshold(item.as<std::string>())
                                  : Result<Threshold>(make_error(ErrorCode::InvalidArgument, "must be a string"));
         if (!t)

@@ -154,6 +154,14 @@ TEST_CASE("gate policy files are validated with file:line", "[compare][gate]") {
   auto open = compare::parse_gate_policy("thresholds: {a: [\"error_rate < 1%\"]\n# the team's gate\n", "p.yaml");
   REQUIRE_FALSE(open.ok());
   CHECK(open.error().message == "p.yaml:1:13: this '{' is never closed");
+  auto twice =
+      compare::parse_gate_policy("thresholds:\n  - error_rate < 1%\nthresholds:\n  - p95(e2e) < 1s\n", "p.yaml");
+  REQUIRE_FALSE(twice.ok());  // yaml-cpp would keep one of the two lists silently
+  CHECK(twice.error().message == "p.yaml:3:1: duplicate key 'thresholds'");
+  CHECK(twice.error().hint == "'thresholds' is already set on line 1; keep one");
+  auto empty = compare::parse_gate_policy("thresholds:\n  - error_rate < 1%\n  -\n", "p.yaml");
+  REQUIRE_FALSE(empty.ok());  // was reported at 4:1, past the end of the file
+  CHECK(empty.error().message == "p.yaml:1:1: thresholds: a list item is empty");
 }
 
 TEST_CASE("gate verdict renderings match their golden files", "[compare][gate][golden]") {
