@@ -3,12 +3,10 @@
 // results or policy), 2 usage (bad flag or threshold expression).
 #include <fmt/core.h>
 
-#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
 #include "commands.h"
-#include "compare/conditions.h"
 #include "compare/gate.h"
 #include "compare/gate_output.h"
 #include "core/fs.h"
@@ -63,10 +61,6 @@ int run_gate(const GateOptions& o) {
   const auto verdict = compare::evaluate_gate(*baseline, *contender, *policy);
   const std::string title = fmt::format("deploybench gate {} vs {}", o.contender, o.baseline);
   fmt::print("{}", compare::render_verdict_text(verdict, title));
-  const bool against_baseline = std::any_of(policy->thresholds.begin(), policy->thresholds.end(),
-                                            [](const auto& t) { return t.kind == compare::ThresholdKind::Regression; });
-  if (against_baseline)  // absolute thresholds judge the contender alone
-    fmt::print("{}", compare::render_condition_differences(compare::condition_differences(*baseline, *contender)));
   if (!o.junit.empty())
     if (auto s = write_file_atomic(o.junit, compare::render_junit(verdict, title)); !s)
       return print_error(s.error()), code(ExitCode::Failure);

@@ -10,7 +10,6 @@
 #include <cstdlib>
 
 #include "commands.h"
-#include "compare/conditions.h"
 #include "compare/gate.h"
 #include "compare/gate_output.h"
 #include "core/fs.h"
@@ -18,7 +17,6 @@
 #include "output.h"
 #include "report/report.h"
 #include "result/cell_key.h"
-#include "result/result_json.h"
 #include "runner/goodput_slo.h"
 #include "runner/interrupt.h"
 #include "runner/production.h"
@@ -132,8 +130,6 @@ int apply_slos_and_gate(const scenario::RunPlan& plan, const runner::RunOutcome&
     return code(ExitCode::Failure);
   }
   fmt::print("{}", compare::render_verdict_text(*v, "gate vs " + base));
-  if (auto recorded = result::load_results(base))  // apply_gate has read it already
-    fmt::print("{}", compare::render_condition_differences(compare::condition_differences(*recorded, out.results)));
   (void)write_file_atomic(out.run_dir / "gate-junit.xml", compare::render_junit(*v, plan.name + " gate"));
   return v->passed() ? rc : code(ExitCode::GateFailed);
 }

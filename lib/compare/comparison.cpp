@@ -23,7 +23,7 @@ struct Group {
 std::string unusable(const result::CellResult& c, const CompareOptions& o) {
   if (!c.error.empty()) return "failed: " + c.error;
   if (c.validity.valid || o.include_invalid) return "";
-  return "invalid: " + (c.validity.reasons.empty() ? std::string("no reason recorded") : c.validity.reasons.front());
+  return "invalid: " + c.validity.first_reason();
 }
 
 std::vector<std::pair<std::string, Group>> group_cells(const result::ResultSet& set, const CompareOptions& o,

@@ -32,8 +32,7 @@ void check_absolute(const result::ResultSet& results, const Threshold& t, GateVe
       check.detail = "cell failed to run: " + c.error;
     } else if (!c.validity.valid) {
       check.outcome = CheckOutcome::Fail;
-      check.detail = "cell is invalid, so its numbers cannot show the threshold holds: " +
-                     (c.validity.reasons.empty() ? std::string("no reason recorded") : c.validity.reasons.front());
+      check.detail = "cell is invalid, so its numbers cannot show the threshold holds: " + c.validity.first_reason();
     } else if (!v) {
       check.outcome = CheckOutcome::Fail;
       check.detail = fmt::format("{} was not measured in this cell", t.metric);
@@ -216,6 +215,7 @@ GateVerdict evaluate_gate(const result::ResultSet& baseline, const result::Resul
         std::find(o.metrics.begin(), o.metrics.end(), t.metric) == o.metrics.end())
       o.metrics.push_back(t.metric);
   const Comparison cmp = o.metrics.empty() ? Comparison{} : compare(baseline, contender, o);
+  if (!o.metrics.empty()) verdict.conditions = condition_differences(baseline, contender);
   for (const auto& cell : cmp.only_baseline)
     verdict.warnings.push_back(fmt::format("{}: in the baseline but not in the contender", cell));
   for (const auto& cell : cmp.only_contender)

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "compare/comparison.h"
+#include "compare/conditions.h"
 #include "compare/threshold.h"
 #include "core/error.h"
 #include "result/run_result.h"
@@ -48,6 +49,8 @@ struct GateCheck {
 struct GateVerdict {
   std::vector<GateCheck> checks;
   std::vector<std::string> warnings;  // too few repetitions, unmatched cells, ...
+  // With a regression threshold: what else differs between baseline and contender (conditions.h).
+  std::vector<ConditionDifference> conditions;
   bool passed() const;
   std::size_t failures() const;
 };

@@ -28,7 +28,7 @@ std::string render_verdict_text(const GateVerdict& v, const std::string& title) 
   const auto passed = v.checks.size() - v.failures();
   out += fmt::format("  {} check{} passed\n", passed, passed == 1 ? "" : "s");
   for (const auto& w : v.warnings) out += fmt::format("  warning: {}\n", w);
-  return out;
+  return out + render_condition_differences(v.conditions);
 }
 
 std::string render_junit(const GateVerdict& v, const std::string& title) {

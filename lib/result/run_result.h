@@ -47,6 +47,7 @@ using Metrics = stats::RunMetrics;
 struct Validity {
   bool valid = true;
   std::vector<std::string> reasons;  // why not, each with a recommendation
+  std::string first_reason() const { return reasons.empty() ? "no reason recorded" : reasons.front(); }
 };
 
 struct CellResult {

@@ -66,6 +66,13 @@ TEST_CASE("gate leaves capacity-sweep steps to their sweep and names invalid cel
                      "left out of the regression checks: contender local/tiny-int8/chat/c1 #2: invalid: the "
                      "generator saturated") != std::string::npos;
         }) == 1);
+  CHECK(v.conditions.empty());  // same host and build
+  auto moved = cont;
+  moved.manifest.host_name = "ci-runner-7";
+  const auto elsewhere = compare::evaluate_gate(base, moved, policy_of({"p95(ttft) regresses by more than 50%"}));
+  REQUIRE(elsewhere.conditions.size() == 1);
+  CHECK_THAT(compare::render_verdict_text(elsewhere, "gate"), Catch::Contains("  host: bench-1 -> ci-runner-7\n"));
+  CHECK(compare::evaluate_gate(base, moved, policy_of({"p95(ttft) < 10s"})).conditions.empty());  // absolute only
   const auto abs = compare::evaluate_gate(base, cont, policy_of({"p95(ttft) < 10s"}));
   CHECK(abs.checks.size() == 5);  // the 5 repetitions, not the sweep step
   CHECK(abs.failures() == 1);     // the invalid repetition
