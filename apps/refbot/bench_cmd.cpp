@@ -19,8 +19,10 @@ nlohmann::json repeats_json(const BenchRow& r) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& rep : r.repeats)
     out.push_back({{"decode_tok_s", rep.tok_s},
-                   {"bandwidth_before_gb_s", rep.bandwidth_before_gb_s},
-                   {"bandwidth_after_gb_s", rep.bandwidth_after_gb_s}});
+                   {"bandwidth_gb_s", rep.bandwidth_gb_s},
+                   {"bandwidth_low_gb_s", rep.bandwidth_low_gb_s},
+                   {"bandwidth_high_gb_s", rep.bandwidth_high_gb_s},
+                   {"probe_passes", rep.probe_passes}});
   return out;
 }
 
@@ -38,6 +40,7 @@ nlohmann::json to_json(const BenchRow& r) {
           {"roofline_tok_s", r.roofline_tok_s},
           {"roofline_fraction", r.roofline_fraction},
           {"cpu_share", r.cpu_share},
+          {"probe_every_steps", r.probe_every_steps},
           {"repeats", repeats_json(r)}};
 }
 
@@ -52,12 +55,17 @@ void print_row(const BenchRow& r) {
              r.preset, to_string(r.precision), r.isa, r.threads, r.batch, r.prefill_tok_s, r.decode_tok_s,
              r.bandwidth_gb_s, static_cast<double>(r.weight_bytes + r.kv_bytes) / 1e6, r.roofline_tok_s,
              100.0 * r.roofline_fraction, 100.0 * r.cpu_share);
-  // This host's bandwidth drifts between ~30 and ~60 GB/s: say so when it moved during the row.
+  // This host's bandwidth moves between ~23 and ~60 GB/s from pass to pass: say so when it moved
+  // during the row, and how the row was probed.
   if (const auto [low, high] = deploybench::engine::bandwidth_range(r.repeats); low > 0 && high > 1.2 * low)
     fmt::print(
-        "  note: the probes around this row's repetitions read {:.1f} to {:.1f} GB/s: the host's bandwidth "
-        "moved, so its fraction is less certain (--json lists every repetition with its probes)\n",
-        low, high);
+        "  note: bandwidth moved between {:.1f} and {:.1f} GB/s during this row; {} (--json lists every "
+        "repetition)\n",
+        low, high,
+        r.probe_every_steps == 1
+            ? "its fraction compares the decode steps with probe passes interleaved with them, step by step"
+            : "the model fits in the cache, so it was probed only around its steps and its fraction is less "
+              "certain");
   std::fflush(stdout);
 }
 

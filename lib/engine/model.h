@@ -10,6 +10,8 @@
 
 namespace deploybench::engine {
 
+class ThreadPool;
+
 /// A loaded transformer with a KV cache of max_sequences() slots.
 /// Not thread-safe: one thread drives the model (serve's scheduler loop); the
 /// model's own pool parallelizes each call internally.
@@ -47,6 +49,9 @@ class Model {
   /// vocab_size logits, row i for steps[i], valid until the next call. Requires
   /// 1 <= B <= max_sequences() and distinct slots.
   virtual std::span<const float> decode(std::span<const Step> steps) = 0;
+  /// The model's threads (refbot bench runs its bandwidth probe on them, between decode steps, so
+  /// probe and decode share cores and neither's threads spin in the other's time).
+  virtual ThreadPool& pool() = 0;
 };
 
 /// Builds the model `options` describe: a synthetic preset, or a llama2.c

@@ -54,6 +54,7 @@ class Transformer final : public Model {
   std::size_t kv_bytes_at(int pos) const override;
   std::span<const float> prefill(int slot, std::span<const int> tokens, int start = 0) override;
   std::span<const float> decode(std::span<const Step> steps) override;
+  ThreadPool& pool() override { return pool_; }
 
   const Weights<Computing>& weights() const { return w_; }
 
