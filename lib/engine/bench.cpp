@@ -125,7 +125,7 @@ std::pair<double, double> bandwidth_range(const std::vector<DecodeRepeat>& repea
 }
 
 int probe_every(std::size_t step_bytes, std::size_t cache_bytes, int steps) {
-  return step_bytes > 2 * cache_bytes ? 1 : std::max(1, steps);
+  return step_bytes > cache_bytes ? 1 : std::max(1, steps);
 }
 
 std::size_t last_level_cache_bytes() {

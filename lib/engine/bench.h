@@ -53,7 +53,8 @@ std::pair<double, double> bandwidth_range(const std::vector<DecodeRepeat>& repea
 std::size_t median_repeat(const std::vector<DecodeRepeat>& repeats);
 
 /// Steps per probe pass for a model whose decode step reads `step_bytes`: 1 when the step must
-/// come from DRAM (more than twice `cache_bytes`), else `steps` (probes only around the steps).
+/// come from DRAM (more than `cache_bytes`: streamed through an LRU cache, nothing of it is left
+/// for the next step), else `steps` (probes only around the steps).
 int probe_every(std::size_t step_bytes, std::size_t cache_bytes, int steps);
 
 /// The last-level cache's size (sysfs; 32 MiB when it cannot be read).

@@ -72,7 +72,8 @@ TEST_CASE("a decode step that must come from DRAM is followed by a probe pass; o
   CHECK(probe_every(445 * MiB, 32 * MiB, 64) == 1);  // base fp32
   CHECK(probe_every(120 * MiB, 32 * MiB, 64) == 1);  // base int8
   CHECK(probe_every(16 * MiB, 32 * MiB, 64) == 64);  // tiny int8: in the L3
-  CHECK(probe_every(64 * MiB, 32 * MiB, 64) == 64);  // twice the cache: may still hit it
+  CHECK(probe_every(62 * MiB, 32 * MiB, 64) == 1);   // tiny fp32: streams through the cache
+  CHECK(probe_every(32 * MiB, 32 * MiB, 64) == 64);
   CHECK(probe_every(16 * MiB, 32 * MiB, 0) == 1);
   CHECK(last_level_cache_bytes() >= MiB);
 }
