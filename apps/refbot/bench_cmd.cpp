@@ -27,21 +27,26 @@ nlohmann::json repeats_json(const BenchRow& r) {
 }
 
 nlohmann::json to_json(const BenchRow& r) {
-  return {{"preset", r.preset},
-          {"precision", std::string(to_string(r.precision))},
-          {"isa", r.isa},
-          {"threads", r.threads},
-          {"batch", r.batch},
-          {"prefill_tok_s", r.prefill_tok_s},
-          {"decode_tok_s", r.decode_tok_s},
-          {"bandwidth_gb_s", r.bandwidth_gb_s},
-          {"weight_bytes", r.weight_bytes},
-          {"kv_bytes", r.kv_bytes},
-          {"roofline_tok_s", r.roofline_tok_s},
-          {"roofline_fraction", r.roofline_fraction},
-          {"cpu_share", r.cpu_share},
-          {"probe_every_steps", r.probe_every_steps},
-          {"repeats", repeats_json(r)}};
+  nlohmann::json row = {{"preset", r.preset},
+                        {"precision", std::string(to_string(r.precision))},
+                        {"isa", r.isa},
+                        {"threads", r.threads},
+                        {"batch", r.batch},
+                        {"prefill_tok_s", r.prefill_tok_s},
+                        {"decode_tok_s", r.decode_tok_s},
+                        {"bandwidth_gb_s", r.bandwidth_gb_s},
+                        {"weight_bytes", r.weight_bytes},
+                        {"kv_bytes", r.kv_bytes},
+                        {"roofline_tok_s", r.roofline_tok_s},
+                        {"roofline_fraction", r.roofline_fraction},
+                        {"cpu_share", r.cpu_share},
+                        {"probe_every_steps", r.probe_every_steps},
+                        {"repeats", repeats_json(r)}};
+  if (!r.fetch.empty()) {
+    row["fetch"] = r.fetch;
+    row["fetch_switches"] = r.fetch_switches;
+  }
+  return row;
 }
 
 void print_header() {
@@ -66,6 +71,9 @@ void print_row(const BenchRow& r) {
             ? "its fraction compares the decode steps with probe passes interleaved with them, step by step"
             : "the model fits in the cache, so it was probed only around its steps and its fraction is less "
               "certain");
+  if (!r.fetch.empty())
+    fmt::print("  note: the fp32 kernels ended this row fetching weights {} ({} change(s) of way while decoding)\n",
+               r.fetch == "ahead" ? "with software prefetch" : "by the hardware prefetchers alone", r.fetch_switches);
   std::fflush(stdout);
 }
 

@@ -265,7 +265,10 @@ Result<std::vector<BenchRow>> run_bench(const BenchOptions& o, const std::functi
           row.probe_every_steps = probe_every(step_bytes, cache, o.decode_steps);
           const std::size_t pass_bytes =
               std::min(probe.size(), row.probe_every_steps == 1 ? step_bytes : std::size_t{256} << 20);
+          const int switches_before = m.fetch_choice().switches;
           DecodeTiming decode = time_decode(m, o, batch, probe, row.probe_every_steps, pass_bytes);
+          row.fetch = m.fetch_choice().way;
+          row.fetch_switches = m.fetch_choice().switches - switches_before;
           const DecodeRepeat& median_rep = decode.repeats[median_repeat(decode.repeats)];
           row.decode_tok_s = median_rep.tok_s;
           row.bandwidth_gb_s = median_rep.bandwidth_gb_s;

@@ -79,6 +79,9 @@ struct BenchRow {
                                         // below 1 means other processes competed for the cores or, in
                                         // a VM, the host ran something else on them (steal time in
                                         // /proc/stat: on this host, bursts of 2-5% of a core)
+  std::string fetch{};                  // fp32 on AVX-512: how its kernels fetched weights at the row's end
+                                        // (Model::fetch_choice), empty otherwise
+  int fetch_switches = 0;               // times that choice changed during the row
   std::vector<DecodeRepeat> repeats{};  // every timed repetition, in order
 };
 

@@ -11,10 +11,10 @@
 namespace deploybench::engine {
 namespace {
 
-detail::F32Rows f32_kernel(Isa isa) {
+detail::F32Rows f32_kernel(Isa isa, Fetch fetch = Fetch::Ahead) {
   switch (isa) {
     case Isa::Avx512Vnni:
-      return detail::f32_rows_avx512;
+      return fetch == Fetch::Hardware ? detail::f32_rows_avx512_hardware : detail::f32_rows_avx512;
     case Isa::Avx2:
       return detail::f32_rows_avx2;
     default:
@@ -107,8 +107,8 @@ void run_swiglu(ThreadPool& pool, Isa isa, const Matrix& w1, const Matrix& w3, c
 }  // namespace
 
 void matmul_swiglu(ThreadPool& pool, Isa isa, const Fp32Matrix& w1, const Fp32Matrix& w3, const Fp32Input& x,
-                   float* gate, float* up) {
-  run_swiglu(pool, isa, w1, w3, x, gate, up, f32_kernel(isa), static_cast<QuantizedInput*>(nullptr));
+                   float* gate, float* up, Fetch fetch) {
+  run_swiglu(pool, isa, w1, w3, x, gate, up, f32_kernel(isa, fetch), static_cast<QuantizedInput*>(nullptr));
 }
 
 void matmul_swiglu(ThreadPool& pool, Isa isa, const PackedInt8Matrix& w1, const PackedInt8Matrix& w3,
@@ -139,8 +139,10 @@ Isa detect_isa() {
   return Isa::Portable;
 }
 
-void matmul(ThreadPool& pool, Isa isa, std::span<const MatJob<Fp32Matrix>> jobs, const Fp32Input& x) {
-  run_jobs(pool, jobs, x, f32_kernel(isa));
+bool has_fetch_choice(Isa isa) { return isa == Isa::Avx512Vnni; }
+
+void matmul(ThreadPool& pool, Isa isa, std::span<const MatJob<Fp32Matrix>> jobs, const Fp32Input& x, Fetch fetch) {
+  run_jobs(pool, jobs, x, f32_kernel(isa, fetch));
 }
 
 void matmul(ThreadPool& pool, Isa isa, std::span<const MatJob<PackedInt8Matrix>> jobs, const QuantizedInput& x) {
@@ -210,8 +212,8 @@ void quantize_input_groups(Isa isa, const float* x, std::size_t first, std::size
   }
 }
 
-void matmul_rows(Isa isa, const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1) {
-  f32_kernel(isa)(w, x, out, r0, r1);
+void matmul_rows(Isa isa, const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1, Fetch fetch) {
+  f32_kernel(isa, fetch)(w, x, out, r0, r1);
 }
 
 void matmul_rows(Isa isa, const PackedInt8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1) {

@@ -24,6 +24,13 @@ std::string_view to_string(Isa isa);
 /// The best path this CPU supports.
 Isa detect_isa();
 
+/// How the fp32 kernels bring weights in from memory. `Ahead`: software prefetch 2 KiB ahead
+/// into L2; `Hardware`: the hardware prefetchers alone. Which streams faster depends on the host
+/// and its moment (FetchTuner, fetch_tuner.h, chooses while decoding); the results are the same.
+/// Paths without the choice (has_fetch_choice) ignore it.
+enum class Fetch { Ahead, Hardware };
+bool has_fetch_choice(Isa isa);
+
 /// One matrix of a fused matmul: all jobs in a call share the same input.
 template <typename Matrix>
 struct MatJob {
@@ -33,14 +40,15 @@ struct MatJob {
 
 /// Computes every job over all input rows, splitting weight rows across the
 /// pool so each weight row is read once per call whatever the batch size.
-void matmul(ThreadPool& pool, Isa isa, std::span<const MatJob<Fp32Matrix>> jobs, const Fp32Input& x);
+void matmul(ThreadPool& pool, Isa isa, std::span<const MatJob<Fp32Matrix>> jobs, const Fp32Input& x,
+            Fetch fetch = Fetch::Ahead);
 void matmul(ThreadPool& pool, Isa isa, std::span<const MatJob<PackedInt8Matrix>> jobs, const QuantizedInput& x);
 
 /// The SwiGLU feed-forward input: gate = silu(w1 x) * (w3 x), batch-major (x.rows x w1.rows),
 /// each task applying the activation to its own rows (no serial pass). `up` is scratch of the
 /// same shape.
 void matmul_swiglu(ThreadPool& pool, Isa isa, const Fp32Matrix& w1, const Fp32Matrix& w3, const Fp32Input& x,
-                   float* gate, float* up);
+                   float* gate, float* up, Fetch fetch = Fetch::Ahead);
 /// The int8 one can also quantize gate into `quantized` (the next matmul's input; shaped here),
 /// each task its own columns' groups, so no separate pass over the pool is needed.
 void matmul_swiglu(ThreadPool& pool, Isa isa, const PackedInt8Matrix& w1, const PackedInt8Matrix& w3,
@@ -55,7 +63,8 @@ void quantize_input_groups(Isa isa, const float* x, std::size_t first, std::size
 /// Single-threaded row-range kernels (rows [r0, r1) of w against every input
 /// row): the units the pool runs, exposed for tests and microbenchmarks. For
 /// packed int8, r0 is a multiple of 16 and r1 a multiple of 16 or w.rows.
-void matmul_rows(Isa isa, const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1);
+void matmul_rows(Isa isa, const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1,
+                 Fetch fetch = Fetch::Ahead);
 void matmul_rows(Isa isa, const PackedInt8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1);
 
 /// One sequence's attention for query heads [head_begin, head_end) over its cached positions

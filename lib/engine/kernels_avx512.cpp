@@ -14,21 +14,27 @@
 namespace deploybench::engine::detail {
 namespace {
 
-struct Kernels {
+// The fp32 row kernel, with or without software prefetch (Fetch, kernels.h): the same
+// operations in the same order either way, so the same results.
+template <bool Ahead>
+struct F32Kernel {
   template <int NB>
   static DB_AVX512 void f32_rows(const float* w, int n, int r0, int r1, const float* x, float* out, int out_rows) {
-    f32_row_loop<Kernels, NB>(w, n, r0, r1, x, out, out_rows);
+    f32_row_loop<F32Kernel, NB>(w, n, r0, r1, x, out, out_rows);
   }
   template <int NB>
   static DB_AVX512 void f32(const float* w, const float* x, int n, float* res) {
     __m512 a0[NB], a1[NB];
     for (int j = 0; j < NB; ++j) a0[j] = a1[j] = _mm512_setzero_ps();
     for (int i = 0; i < n; i += 32) {
-      // Weights stream from DRAM in decode: fetch 2 KiB ahead (rows are contiguous, so this runs
-      // into the next row), as the hardware prefetcher alone leaves the stream latency-bound.
-      // Into L2 (T1): ~10% faster at batch 1 than into L1 (T0) or 4 KiB ahead, on Zen 4.
-      _mm_prefetch(reinterpret_cast<const char*>(w + i + 512), _MM_HINT_T1);
-      _mm_prefetch(reinterpret_cast<const char*>(w + i + 528), _MM_HINT_T1);
+      // Weights stream from DRAM in decode: Ahead fetches 2 KiB ahead (rows are contiguous, so
+      // this runs into the next row), as the hardware prefetcher alone left the stream
+      // latency-bound on session 1-10's hosts. Into L2 (T1): ~10% faster at batch 1 than into L1
+      // (T0) or 4 KiB ahead, on Zen 4.
+      if constexpr (Ahead) {
+        _mm_prefetch(reinterpret_cast<const char*>(w + i + 512), _MM_HINT_T1);
+        _mm_prefetch(reinterpret_cast<const char*>(w + i + 528), _MM_HINT_T1);
+      }
       const __m512 w0 = _mm512_loadu_ps(w + i), w1 = _mm512_loadu_ps(w + i + 16);
       for (int j = 0; j < NB; ++j) {
         a0[j] = _mm512_fmadd_ps(w0, _mm512_loadu_ps(x + j * n + i), a0[j]);
@@ -37,7 +43,9 @@ struct Kernels {
     }
     for (int j = 0; j < NB; ++j) res[j] = _mm512_reduce_add_ps(_mm512_add_ps(a0[j], a1[j]));
   }
+};
 
+struct Kernels {
   // A thread's rows are one contiguous run of blocks, read in address order, so one line is
   // prefetched per line consumed, into L2 (T1). With 3 or more inputs the loop is busy with
   // dpbusd and the stream falls behind unless fetched 8 KiB ahead (a base batch-8 step's matmuls
@@ -173,7 +181,11 @@ DB_AVX512 void axpy_avx512(float a, const float* x, float* y, int n) {
 }
 
 void f32_rows_avx512(const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1) {
-  f32_rows_blocked<Kernels>(w, x, out, r0, r1);
+  f32_rows_blocked<F32Kernel<true>>(w, x, out, r0, r1);
+}
+
+void f32_rows_avx512_hardware(const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1) {
+  f32_rows_blocked<F32Kernel<false>>(w, x, out, r0, r1);
 }
 
 void q8_rows_avx512(const PackedInt8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1) {

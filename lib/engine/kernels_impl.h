@@ -31,6 +31,8 @@ float fused_multiply_add(float a, float b, float c);
 void f32_rows_avx2(const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1);
 void q8_rows_avx2(const PackedInt8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1);
 void f32_rows_avx512(const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1);
+/// f32_rows_avx512 without software prefetch (Fetch::Hardware): the same results.
+void f32_rows_avx512_hardware(const Fp32Matrix& w, const Fp32Input& x, float* out, int r0, int r1);
 void q8_rows_avx512(const PackedInt8Matrix& w, const QuantizedInput& x, float* out, int r0, int r1);
 
 float dot_portable(const float* a, const float* b, int n);

@@ -52,6 +52,15 @@ class Model {
   /// The model's threads (refbot bench runs its bandwidth probe on them, between decode steps, so
   /// probe and decode share cores and neither's threads spin in the other's time).
   virtual ThreadPool& pool() = 0;
+
+  /// How the kernels fetch weights, where the engine chooses it while decoding (fp32 on AVX-512,
+  /// fetch_tuner.h): `way` "ahead" (software prefetch) or "hardware" (the hardware prefetchers),
+  /// and how many times the choice changed so far. Empty `way` where there is no choice.
+  struct FetchChoice {
+    std::string way;
+    int switches = 0;
+  };
+  virtual FetchChoice fetch_choice() const { return {}; }
 };
 
 /// Builds the model `options` describe: a synthetic preset, or a llama2.c

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -106,6 +107,12 @@ std::string Transformer<Matrix>::description() const {
 }
 
 template <typename Matrix>
+auto Transformer<Matrix>::fetch_choice() const -> FetchChoice {
+  if (!std::is_same_v<Matrix, Fp32Matrix> || !has_fetch_choice(isa_)) return {};
+  return {tuner_.current() == Fetch::Ahead ? "ahead" : "hardware", tuner_.switches()};
+}
+
+template <typename Matrix>
 std::size_t Transformer<Matrix>::decode_weight_bytes() const {
   return engine::decode_weight_bytes(w_);
 }
@@ -187,6 +194,7 @@ std::span<const float> Transformer<Matrix>::prefill(int slot, std::span<const in
       << "prefill: " << tokens.size() << " tokens from position " << start_pos << ", context " << c.seq_len;
   std::vector<Step> rows;
   const int n = static_cast<int>(tokens.size());
+  fetch_ = tuner_.current();
   for (int start = 0; start < n; start += kPrefillChunk) {
     const int end = std::min(n, start + kPrefillChunk);
     rows.clear();
@@ -204,7 +212,11 @@ std::span<const float> Transformer<Matrix>::decode(std::span<const Step> steps) 
     DEPLOYBENCH_CHECK(steps[i].slot >= 0 && steps[i].slot < max_sequences_) << "decode: slot " << steps[i].slot;
     for (int j = 0; j < i; ++j) DEPLOYBENCH_CHECK(steps[i].slot != steps[j].slot) << "decode: duplicate slot";
   }
+  const bool tune = std::is_same_v<Matrix, Fp32Matrix> && has_fetch_choice(isa_);
+  fetch_ = tune ? tuner_.next() : Fetch::Ahead;
+  const auto start = std::chrono::steady_clock::now();
   forward(steps, batch);
+  if (tune) tuner_.record(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), batch);
   return {logits_.data(), static_cast<std::size_t>(batch) * w_.config.vocab_size};
 }
 
@@ -337,7 +349,7 @@ void Transformer<Matrix>::ffn_block(int l, int batch) {
   if constexpr (std::is_same_v<Matrix, Int8Matrix>) {
     matmul_swiglu(pool_, isa_, L.w1, L.w3, input_, hb_.data(), hb2_.data(), &hidden_input_);
   } else {
-    matmul_swiglu(pool_, isa_, L.w1, L.w3, input_, hb_.data(), hb2_.data());
+    matmul_swiglu(pool_, isa_, L.w1, L.w3, input_, hb_.data(), hb2_.data(), fetch_);
     hidden_input_ = Fp32Input{hb_.data(), batch, c.hidden_dim};
   }
   run({{&L.w2, xb2_.data()}}, hidden_input_);

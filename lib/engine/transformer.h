@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "engine/fetch_tuner.h"
 #include "engine/kernels.h"
 #include "engine/model.h"
 #include "engine/thread_pool.h"
@@ -55,6 +56,7 @@ class Transformer final : public Model {
   std::span<const float> prefill(int slot, std::span<const int> tokens, int start = 0) override;
   std::span<const float> decode(std::span<const Step> steps) override;
   ThreadPool& pool() override { return pool_; }
+  FetchChoice fetch_choice() const override;
 
   const Weights<Computing>& weights() const { return w_; }
 
@@ -81,7 +83,11 @@ class Transformer final : public Model {
   void prepare_rows(const float* x, int rows, int cols, Before&& before);
   template <std::size_t N>
   void run(const MatJob<Computing> (&jobs)[N], const InputFor<Matrix>& input) {
-    matmul(pool_, isa_, std::span<const MatJob<Computing>>(jobs, N), input);
+    if constexpr (std::is_same_v<Matrix, Fp32Matrix>) {
+      matmul(pool_, isa_, std::span<const MatJob<Computing>>(jobs, N), input, fetch_);
+    } else {
+      matmul(pool_, isa_, std::span<const MatJob<Computing>>(jobs, N), input);
+    }
   }
   template <std::size_t N>
   void run(const MatJob<Computing> (&jobs)[N]) {
@@ -115,6 +121,10 @@ class Transformer final : public Model {
   // kv head side by side, as one stream (AttentionSpan); untouched until used (see the
   // constructor for the page size).
   std::shared_ptr<void> key_memory_, value_memory_;
+  // fp32: how the kernels fetch weights in this forward pass, chosen by the tuner from the
+  // decode steps' times (fetch_tuner.h).
+  Fetch fetch_ = Fetch::Ahead;
+  FetchTuner tuner_;
 };
 
 extern template class Transformer<Fp32Matrix>;

@@ -145,6 +145,25 @@ TEST_CASE("fp32 matmul matches a double-precision product on every ISA path") {
   }
 }
 
+TEST_CASE("both ways of fetching fp32 weights give bit-identical results") {
+  const int rows = 37, cols = 800;  // rows longer than the 2 KiB prefetch distance
+  auto wf = random_vector(static_cast<std::size_t>(rows) * cols, 15);
+  for (int batch : {1, 2, 4, 5}) {
+    auto xf = random_vector(static_cast<std::size_t>(batch) * cols, 16 + batch);
+    for (Isa isa : testing::runnable_isas()) {
+      std::vector<float> ahead(static_cast<std::size_t>(batch) * rows), hardware(ahead.size(), -1.0f);
+      const Fp32Matrix w{wf.data(), rows, cols};
+      const Fp32Input x{xf.data(), batch, cols};
+      matmul_rows(isa, w, x, ahead.data(), 0, rows, Fetch::Ahead);
+      matmul_rows(isa, w, x, hardware.data(), 0, rows, Fetch::Hardware);
+      INFO("isa " << to_string(isa) << " batch " << batch);
+      REQUIRE(std::memcmp(ahead.data(), hardware.data(), sizeof(float) * ahead.size()) == 0);
+    }
+  }
+  CHECK(has_fetch_choice(Isa::Avx512Vnni));
+  CHECK_FALSE(has_fetch_choice(Isa::Portable));
+}
+
 TEST_CASE("threaded fused matmul equals the single-threaded kernel") {
   const int cols = 64, batch = 3;
   auto af = random_vector(100 * cols, 7), bf = random_vector(45 * cols, 8), xf = random_vector(batch * cols, 9);
