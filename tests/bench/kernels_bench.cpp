@@ -151,4 +151,30 @@ void BM_MatmulInt8Dram(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(n + 4 * (n / group)), benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_MatmulInt8Dram)->Args({2, 1})->Args({2, 8})->Args({1, 1})->ArgNames({"isa", "batch"});
+
+// Fp32 matmul streaming from DRAM, one thread, with each way of fetching the weights (Fetch,
+// kernels.h; the model's FetchTuner picks between them while decoding): 16384 x 3072 (200 MB) in
+// huge-page memory. Args: fetch (0 ahead, 1 hardware), batch. Counter: weight bytes per second.
+void BM_MatmulFp32Dram(benchmark::State& state) {
+  const auto fetch = state.range(0) == 0 ? Fetch::Ahead : Fetch::Hardware;
+  const int rows = 16384, cols = 3072, batch = static_cast<int>(state.range(1));
+  if (!has_fetch_choice(detect_isa())) {
+    state.SkipWithError("this CPU's fp32 kernels have one way of fetching");
+    return;
+  }
+  const std::size_t n = static_cast<std::size_t>(rows) * cols;
+  Arena arena;
+  float* w = arena.allocate<float>(n);
+  for (std::size_t i = 0; i < n; ++i) w[i] = static_cast<float>((i * 2654435761u) >> 24) * 0x1p-8f - 0.5f;
+  const auto xf = random_values(static_cast<std::size_t>(batch) * cols);
+  std::vector<float> out(static_cast<std::size_t>(batch) * rows);
+  for (auto _ : state) {
+    matmul_rows(detect_isa(), Fp32Matrix{w, rows, cols}, Fp32Input{xf.data(), batch, cols}, out.data(), 0, rows, fetch);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetLabel(fetch == Fetch::Ahead ? "ahead" : "hardware");
+  state.counters["weight_B/s"] =
+      benchmark::Counter(static_cast<double>(n * sizeof(float)), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_MatmulFp32Dram)->Args({0, 1})->Args({1, 1})->Args({0, 4})->ArgNames({"fetch", "batch"});
 }  // namespace
